@@ -1,0 +1,38 @@
+// The lint rule sets of n8n's community-package scanner, all findings are errors (CI must see zero).
+import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
+import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
+import tsParser from '@typescript-eslint/parser';
+import jsonParser from 'jsonc-eslint-parser';
+
+const asErrors = (rules) =>
+	Object.fromEntries(
+		Object.entries(rules).map(([name, setting]) => [
+			name,
+			Array.isArray(setting) ? ['error', ...setting.slice(1)] : setting === 'off' ? 'off' : 'error',
+		]),
+	);
+
+const legacy = (name, files) => ({
+	files,
+	plugins: { 'n8n-nodes-base': n8nNodesBase },
+	rules: asErrors(n8nNodesBase.configs[name].rules),
+});
+
+export default [
+	{ ignores: ['dist/**', 'node_modules/**', 'test/**', 'e2e/**', 'bench/**', 'scripts/**'] },
+	{
+		files: ['**/*.ts'],
+		languageOptions: { parser: tsParser, parserOptions: { sourceType: 'module' } },
+	},
+	{
+		files: ['**/*.json'],
+		languageOptions: { parser: jsonParser },
+	},
+	{
+		...n8nCommunityNodesPlugin.configs.recommended,
+		rules: asErrors(n8nCommunityNodesPlugin.configs.recommended.rules),
+	},
+	legacy('community', ['package.json']),
+	legacy('credentials', ['credentials/**/*.ts']),
+	legacy('nodes', ['nodes/**/*.ts']),
+];
