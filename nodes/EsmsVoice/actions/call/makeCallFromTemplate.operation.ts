@@ -1,0 +1,136 @@
+/** Call → Make Call from Template: text-to-speech from a call script (MakeCallTemplate_V2). */
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { ENDPOINTS, MAX_SPEED, MIN_SPEED, PARAM, VARIABLE_SEPARATOR, VOICES } from '../../../shared/wire';
+import { buildCommonCallParams, callbackUrlField, requestIdField, scheduleField } from '../common';
+import type { ItemOperation, OperationContext, PreparedRequest } from '../types';
+import { inputError, isBlank, requireInteger, requirePhone, requireText } from '../validate';
+import { phoneField } from './makeCall.operation';
+import { placedCallOutput } from './placedCall';
+
+export const TEMPLATE_OPERATIONS = ['makeCallFromTemplate', 'makeCallFromTemplateAndWait'];
+const show = { resource: ['call'], operation: TEMPLATE_OPERATIONS };
+
+const VOICE_NAMES: Record<(typeof VOICES)[number], string> = {
+	female: 'Female, Northern',
+	hatieumai: 'Female, Southern (Ha Tieu Mai)',
+	male: 'Male, Northern',
+	ngoclam: 'Female, Hue (Ngoc Lam)',
+};
+
+const description: INodeProperties[] = [
+	{ ...phoneField, displayOptions: { show } },
+	{
+		displayName: 'Template ID',
+		name: 'templateId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '123456',
+		description: 'ID of an approved call script (text-to-speech template) on account.esms.vn',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Variables',
+		name: 'variables',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, sortable: true },
+		default: {},
+		placeholder: 'Add variable',
+		description: "Values for the template's variables, in the order they appear in the script",
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Variable',
+				name: 'variable',
+				values: [
+					{
+						displayName: 'Value',
+						name: 'value',
+						type: 'string',
+						default: '',
+						placeholder: 'Nguyễn Văn An',
+						description: 'Text read out in place of the next variable of the script',
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add field',
+		default: {},
+		displayOptions: { show },
+		options: [
+			callbackUrlField,
+			requestIdField,
+			scheduleField,
+			{
+				displayName: 'Speed',
+				name: 'speed',
+				type: 'number',
+				typeOptions: { minValue: MIN_SPEED, maxValue: MAX_SPEED },
+				default: 0,
+				description: 'Reading speed: -3 very slow, 0 normal, 3 very fast',
+			},
+			{
+				displayName: 'Voice',
+				name: 'voice',
+				type: 'options',
+				options: VOICES.map((value) => ({ name: VOICE_NAMES[value], value })),
+				default: 'female',
+				description: 'The voice that reads the script',
+			},
+		],
+	},
+];
+
+export function joinTemplateVariables(this: IExecuteFunctions, i: number, values: unknown[]): string {
+	return values
+		.map((value, position) => {
+			const text = value === undefined || value === null ? '' : String(value);
+			if (text.includes(VARIABLE_SEPARATOR)) {
+				throw inputError(
+					this,
+					i,
+					`Variables (value ${position + 1})`,
+					`contains "${VARIABLE_SEPARATOR}"`,
+					`text without "${VARIABLE_SEPARATOR}" (eSMS uses it to separate the variables)`,
+				);
+			}
+			return text;
+		})
+		.join(VARIABLE_SEPARATOR);
+}
+
+export function buildTemplateCallParams(this: IExecuteFunctions, i: number, ctx: OperationContext): PreparedRequest {
+	const phone = requirePhone(this, i, 'Phone', this.getNodeParameter('phone', i));
+	const templateId = requireText(this, i, 'Template ID', this.getNodeParameter('templateId', i), 'the ID of a call script on account.esms.vn');
+	const params: IDataObject = { [PARAM.phone]: phone, [PARAM.templateId]: templateId };
+	const variables = this.getNodeParameter('variables.variable', i, []) as Array<{ value?: unknown }>;
+	if (variables.length > 0) {
+		params[PARAM.variableList] = joinTemplateVariables.call(this, i, variables.map((v) => v.value));
+	}
+	const fields = this.getNodeParameter('additionalFields', i, {}) as IDataObject;
+	if (!isBlank(fields.voice)) {
+		const voice = String(fields.voice);
+		if (!(VOICES as readonly string[]).includes(voice)) {
+			throw inputError(this, i, 'Voice', `"${voice}" is not a voice`, `one of ${VOICES.join(', ')}`);
+		}
+		params[PARAM.voice] = voice;
+	}
+	if (!isBlank(fields.speed)) params[PARAM.speed] = requireInteger(this, i, 'Speed', fields.speed, MIN_SPEED, MAX_SPEED);
+	Object.assign(params, buildCommonCallParams(this, i, fields, 'voice', ctx.autoRequestId));
+	return {
+		request: { endpoint: ENDPOINTS.makeCallTemplate, params, itemIndex: i, hasRequestId: PARAM.requestId in params },
+		echo: { phone, ...(params[PARAM.sendDate] ? { scheduledFor: params[PARAM.sendDate] } : {}) },
+	};
+}
+
+export const makeCallFromTemplate: ItemOperation = {
+	description,
+	prepare: buildTemplateCallParams,
+	toOutput: placedCallOutput,
+};

@@ -1,0 +1,82 @@
+/** The node's resource/operation selectors and every operation's fields. */
+import type { INodeProperties } from 'n8n-workflow';
+
+import { requestSettingsOption } from './common';
+import { ITEM_OPERATIONS } from './router';
+
+const resourceField: INodeProperties = {
+	displayName: 'Resource',
+	name: 'resource',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{ name: 'Account', value: 'account' },
+		{ name: 'Call', value: 'call' },
+	],
+	default: 'call',
+};
+
+const callOperations: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: { show: { resource: ['call'] } },
+	options: [
+		{
+			name: 'Get Status',
+			value: 'getStatus',
+			action: 'Get the status of a call',
+			description: 'Whether a call was answered, how long it lasted and which key was pressed',
+		},
+		{
+			name: 'Make Call',
+			value: 'makeCall',
+			action: 'Make a call from a recording',
+			description: 'Call a number and play a recording, optionally forwarding on a key press',
+		},
+		{
+			name: 'Make Call From Template',
+			value: 'makeCallFromTemplate',
+			action: 'Make a text to speech call',
+			description: 'Call a number and read out a call script with your values',
+		},
+		{
+			name: 'Send Voice OTP',
+			value: 'sendVoiceOtp',
+			action: 'Send a one time code by voice call',
+			description: 'Call a number and read out a one-time code',
+		},
+	],
+	default: 'makeCall',
+};
+
+const accountOperations: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: { show: { resource: ['account'] } },
+	options: [
+		{
+			name: 'Get Balance',
+			value: 'getBalance',
+			action: 'Get the account balance',
+			description: 'The money left on the eSMS account',
+		},
+	],
+	default: 'getBalance',
+};
+
+export const CALL_PLACING_OPERATIONS = ['makeCall', 'makeCallFromTemplate', 'sendVoiceOtp'];
+
+export const nodeProperties: INodeProperties[] = [
+	resourceField,
+	callOperations,
+	accountOperations,
+	...Object.values(ITEM_OPERATIONS).flatMap((operations) =>
+		Object.values(operations).flatMap((operation) => operation.description),
+	),
+	requestSettingsOption(CALL_PLACING_OPERATIONS, true),
+	requestSettingsOption(['getStatus', 'getBalance'], false),
+];

@@ -1,0 +1,23 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { EsmsAnswer, EsmsRequest, TransportSettings } from '../transport';
+
+export interface OperationContext {
+	settings: TransportSettings;
+	autoRequestId: boolean;
+}
+
+/** A validated request, ready to send, and what the output item should echo of it. */
+export interface PreparedRequest {
+	request: EsmsRequest;
+	echo: IDataObject;
+}
+
+/** An operation that sends one eSMS request per input item. */
+export interface ItemOperation {
+	description: INodeProperties[];
+	/** Validates the item and builds the request; throws before anything is sent. */
+	prepare(this: IExecuteFunctions, itemIndex: number, ctx: OperationContext): PreparedRequest;
+	/** Turns eSMS's answer into the output item, or throws for a refusal. */
+	toOutput(this: IExecuteFunctions, answer: EsmsAnswer, prepared: PreparedRequest, ctx: OperationContext): IDataObject;
+}
