@@ -1,0 +1,17 @@
+// The eSMS simulator's public surface: import from here, not from the modules behind it.
+export { EsmsSimulator } from './server';
+export { DEFAULT_API_KEY, DEFAULT_SECRET_KEY, outcomeForLastDigit } from './options';
+export { CALLER_ID } from './callbacks';
+export type {
+	CallbackAttempt,
+	CallbackStyle,
+	EffectiveOptions,
+	Endpoint,
+	FaultKind,
+	FaultSpec,
+	RecordedRequest,
+	ResolvedOutcome,
+	ScriptedOutcome,
+	SimulatedCall,
+	SimulatorOptions,
+} from './types';

@@ -1,0 +1,125 @@
+// Public types of the eSMS simulator. Other suites code against these, so change them with care.
+
+/** What a scripted phone number does when called. */
+export interface ScriptedOutcome {
+	/** As the callback spells it; GetSendStatus spells no answer 'NOANSWERED'. '' = failed. */
+	callStatus: 'ANSWERED' | 'NO ANSWER' | '';
+	/** CallDuration in seconds (default 13 if answered, else 0). */
+	duration?: number;
+	/** Key pressed ('' by default). */
+	ivr?: string;
+	/** Default 1 if answered, else 0. */
+	sentResult?: 0 | 1;
+	/** Default 500 if answered, else 0. Deducted from the balance when the call is final. */
+	price?: number;
+	/** If set, the make-call request is answered with this CodeResult and nothing is placed. */
+	code?: string;
+}
+
+/** An outcome with every default filled in (code is handled at request time, so it is absent). */
+export type ResolvedOutcome = Required<Omit<ScriptedOutcome, 'code'>>;
+
+export type CallbackStyle = 'append' | 'strayQuestionMark';
+
+export interface SimulatorOptions {
+	/** 0 (default) = random free port. */
+	port?: number;
+	apiKey?: string;
+	secretKey?: string;
+	balance?: number;
+	/** TemplateIds valid for MakeCallRecord_V2. */
+	recordings?: string[];
+	/** TemplateIds valid for MakeCallTemplate_V2. */
+	templates?: string[];
+	/** Time from an accepted call to its final result. */
+	callDelayMs?: number;
+	/** Wait between callback retries. */
+	callbackRetryDelayMs?: number;
+	/** Retries after the first attempt (5 = at most 6 attempts). */
+	maxCallbackRetries?: number;
+	/** Send SendStatus=2 then SendStatus=7 callbacks before the final one. */
+	intermediateCallbacks?: boolean;
+	/** 'strayQuestionMark' always appends '?'+params, even to a URL that already has a '?'. */
+	callbackStyle?: CallbackStyle;
+	/** GetSendStatus answers numbers as strings ("13"). */
+	numbersAsStrings?: boolean;
+	/** Keyed by phone with a leading 84 replaced by 0 ('0912345678'). */
+	outcomes?: Record<string, ScriptedOutcome>;
+	/** Used when no explicit (or last-digit) outcome applies. */
+	defaultOutcome?: ScriptedOutcome;
+	/** When no explicit outcome matches: last digit 0 = no answer, 2 = key 2, 9 = failed, else key 1. */
+	outcomeByLastDigit?: boolean;
+	/** No console output. */
+	quiet?: boolean;
+}
+
+export type EffectiveOptions = Readonly<Required<SimulatorOptions>>;
+
+export type Endpoint =
+	| 'MakeCallRecord_V2'
+	| 'MakeCallTemplate_V2'
+	| 'GetSendStatus'
+	| 'GetBalance_json'
+	| 'SendMultipleMessage_V4_post_json';
+
+export type CallEndpoint = 'MakeCallRecord_V2' | 'MakeCallTemplate_V2' | 'SendMultipleMessage_V4_post_json';
+
+export interface RecordedRequest {
+	/** 'unknown' when the path is under neither /voice/ nor /rest/. */
+	host: 'voice' | 'rest' | 'unknown';
+	/** Last path segment (the endpoint name for known paths). */
+	endpoint: string;
+	method: string;
+	/** Exactly the query string as received, without '?', '' if none. */
+	rawQuery: string;
+	/** Decoded; the first value wins when a name repeats. */
+	query: Record<string, string>;
+	/** Parsed JSON body for POST (or the raw text if not JSON). */
+	body?: unknown;
+	/** The code the simulator answered (undefined when faulted or the path is unknown). */
+	code?: string;
+	time: number;
+}
+
+export interface CallbackAttempt {
+	url: string;
+	status: number | 'error';
+	attempt: number;
+	referenceId: string;
+	sendStatus: number;
+	time: number;
+}
+
+export type FaultKind = 'latency' | 'http500' | 'http503' | 'reset' | 'html' | 'hang';
+
+export interface FaultSpec {
+	/** Default: any endpoint. */
+	endpoint?: Endpoint;
+	kind: FaultKind;
+	/** For latency: delay before answering normally. */
+	ms?: number;
+	/** How many requests it applies to (default 1; Infinity allowed). */
+	times?: number;
+}
+
+export interface SimulatedCall {
+	/** The SMSID answered to the caller. */
+	referenceId: string;
+	endpoint: CallEndpoint;
+	/** Phone as received. */
+	phone: string;
+	/** Phone with a leading 84 replaced by 0. */
+	normalizedPhone: string;
+	templateId?: string;
+	/** OTP text (SendMultipleMessage_V4_post_json). */
+	content?: string;
+	requestId?: string;
+	/** Decoded CallbackUrl, if any. */
+	callbackUrl?: string;
+	/** Request parameters without ApiKey and SecretKey. */
+	params: Record<string, string>;
+	status: 'pending' | 'final';
+	outcome: ResolvedOutcome;
+	createdAt: number;
+	finishedAt?: number;
+}
