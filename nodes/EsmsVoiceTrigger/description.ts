@@ -1,0 +1,75 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { DEFAULT_REMEMBER_HOURS } from './deliveries';
+
+export const triggerProperties: INodeProperties[] = [
+	{
+		displayName:
+			'eSMS has no API to register this URL. Copy the <b>Production URL</b> above into the <b>Callback URL</b> field of eSMS Voice → Make Call (Additional Fields), then publish this workflow. The Test URL only answers while you click "Listen for test event", so calls that finish later would be lost.',
+		name: 'setupNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'Only Final Results',
+		name: 'onlyFinal',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to start only when the call has finished (send status 5), ignoring the "waiting" and "sent, awaiting report" updates',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			{
+				displayName: 'Answered Filter',
+				name: 'answerFilter',
+				type: 'options',
+				options: [
+					{ name: 'Any Result', value: 'any' },
+					{ name: 'Only Answered Calls', value: 'answered' },
+					{ name: 'Only Calls Not Answered', value: 'notAnswered' },
+				],
+				default: 'any',
+				description: 'Whether to start only for answered calls, or only for calls nobody answered',
+			},
+			{
+				displayName: 'Ignore Repeated Deliveries',
+				name: 'ignoreRepeats',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether a callback eSMS delivers again (same reference ID and send status) is ignored instead of starting a second execution',
+			},
+			{
+				displayName: 'IP Allowlist',
+				name: 'ipAllowlist',
+				type: 'string',
+				default: '',
+				placeholder: '203.0.113.10, 198.51.100.0/24',
+				description:
+					'Comma-separated IP addresses or CIDR ranges allowed to call this URL; others get HTTP 403. Leave empty to allow any.',
+			},
+			{
+				displayName: 'Only These Keys Pressed',
+				name: 'keysPressed',
+				type: 'string',
+				default: '',
+				placeholder: '1,2',
+				description: 'Comma-separated keys; start only when the listener pressed one of them. Leave empty for any.',
+			},
+			{
+				displayName: 'Remember Deliveries For (Hours)',
+				name: 'rememberHours',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_REMEMBER_HOURS,
+				description: 'How long a delivered callback is remembered to recognise repeats',
+			},
+		],
+	},
+];

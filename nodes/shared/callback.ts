@@ -1,0 +1,72 @@
+/**
+ * Reading eSMS's call-result callback (a GET with the result in the query string). Shared by the
+ * trigger and by "Make Call and Wait for Result". Tolerant of what gateways really send:
+ * `+` or `%20` for spaces, empty values, a stray second `?` where the gateway appended its
+ * parameters to a URL that already had a query, the empty `ReferenceId=&CallDuration=&…`
+ * placeholders of the docs' sample, broken percent-escapes, and unknown parameters (kept in raw).
+ */
+import { type CallResult, normalizeCallResult } from './callResult';
+import { CALLBACK_PARAMS } from './wire';
+
+const MAX_PARAMS = 100;
+const MAX_KEY_LENGTH = 100;
+const MAX_VALUE_LENGTH = 2000;
+
+const CANONICAL_NAMES = new Map<string, string>(CALLBACK_PARAMS.map((name) => [name.toLowerCase(), name]));
+
+function decodeComponent(text: string): string {
+	const spaced = text.replace(/\+/g, ' ');
+	try {
+		return decodeURIComponent(spaced);
+	} catch {
+		// Decode the well-formed escapes and keep the rest as sent.
+		return spaced.replace(/(%[0-9a-f]{2})+/gi, (run) => {
+			try {
+				return decodeURIComponent(run);
+			} catch {
+				return run;
+			}
+		});
+	}
+}
+
+/** Query parameters of a request URL (path and query, or a full URL). Later non-empty values win. */
+export function parseCallbackQuery(url: string): Record<string, string> {
+	const params = new Map<string, string>();
+	const start = url.indexOf('?');
+	if (start < 0) return {};
+	const hash = url.indexOf('#', start);
+	const query = url.slice(start + 1, hash < 0 ? undefined : hash);
+	for (const part of query.split(/[&?;]/)) {
+		if (part === '') continue;
+		const eq = part.indexOf('=');
+		const rawKey = decodeComponent(eq < 0 ? part : part.slice(0, eq)).trim();
+		if (rawKey === '' || rawKey.length > MAX_KEY_LENGTH) continue;
+		const value = decodeComponent(eq < 0 ? '' : part.slice(eq + 1)).slice(0, MAX_VALUE_LENGTH);
+		const key = CANONICAL_NAMES.get(rawKey.toLowerCase()) ?? rawKey;
+		const previous = params.get(key);
+		if (previous === undefined && params.size >= MAX_PARAMS) continue;
+		if (value === '' && previous) continue;
+		params.set(key, value);
+	}
+	// Map → plain object: keys like "__proto__" or "constructor" stay ordinary own properties.
+	return Object.fromEntries(params);
+}
+
+export interface ParsedCallback {
+	/** Undefined when the request carries no ReferenceId: it is not an eSMS callback. */
+	result: CallResult | undefined;
+	raw: Record<string, string>;
+}
+
+export function parseEsmsCallback(url: string, dropParams: string[] = []): ParsedCallback {
+	const raw = parseCallbackQuery(url);
+	for (const name of dropParams) delete raw[name];
+	const hasReference = typeof raw.ReferenceId === 'string' && raw.ReferenceId.trim() !== '';
+	return { result: hasReference ? normalizeCallResult(raw) : undefined, raw };
+}
+
+/** Two deliveries of the same result share this key (eSMS re-sends until it gets HTTP 200). */
+export function deliveryKey(result: CallResult): string {
+	return `${result.referenceId}|${result.sendStatus ?? ''}`;
+}
