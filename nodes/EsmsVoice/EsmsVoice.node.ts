@@ -1,7 +1,20 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { nodeProperties } from './actions/descriptions';
+import {
+	executeMakeCallAndWait,
+	RESUME_WEBHOOKS,
+	resumeOnCallback,
+	WAIT_OPERATIONS,
+} from './actions/call/waitForResult';
 import { ITEM_OPERATIONS, runItemOperation } from './actions/router';
 
 export class EsmsVoice implements INodeType {
@@ -18,16 +31,24 @@ export class EsmsVoice implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'esmsApi', required: true }],
+		webhooks: RESUME_WEBHOOKS,
 		properties: nodeProperties,
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const resource = this.getNodeParameter('resource', 0) as string;
 		const operation = this.getNodeParameter('operation', 0) as string;
+		if (resource === 'call' && WAIT_OPERATIONS.includes(operation)) {
+			return await executeMakeCallAndWait.call(this, operation);
+		}
 		const itemOperation = ITEM_OPERATIONS[resource]?.[operation];
 		if (!itemOperation) {
 			throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 		}
 		return await runItemOperation.call(this, itemOperation);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeOnCallback.call(this);
 	}
 }

@@ -101,11 +101,14 @@ function apiError(
 ): NodeApiError {
 	const safeMessage = redactSecrets(message, secrets);
 	const safeDescription = redactSecrets(description, secrets);
-	return new NodeApiError(
+	const error = new NodeApiError(
 		ctx.getNode(),
 		{ message: safeMessage, description: safeDescription, ...extra },
 		{ message: safeMessage, description: safeDescription, itemIndex },
 	);
+	// NodeApiError swaps any message mentioning ECONNRESET, ECONNREFUSED, … for n8n's generic text.
+	error.message = safeMessage;
+	return error;
 }
 
 /** Sends one request; answers with eSMS's code and body, whatever the code. */

@@ -8,6 +8,7 @@ const VIETNAM_OFFSET_MS = 7 * 60 * 60 * 1000;
 const ISO_LOCAL =
 	/^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$/;
 const HAS_ZONE = /(?:Z|[+-]\d{2}:?\d{2})$/i;
+const ISO_WITH_ZONE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?/;
 const ESMS_STYLE = /^(\d{4})[/-](\d{2})[/-](\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 
 export type SendDateStyle = 'voice' | 'rest';
@@ -65,6 +66,9 @@ export function toInstant(value: unknown, timeZone: string): number | undefined 
 		return isValidWallClock(fields) ? wallClockToInstant(fields, timeZone) : undefined;
 	}
 	if (!HAS_ZONE.test(text)) return undefined;
+	// Date.parse rolls impossible days over (2026-02-30T10:00:00Z → 2 March): check the fields first.
+	const withZone = ISO_WITH_ZONE.exec(text);
+	if (withZone && !isValidWallClock(withZone.slice(1, 7).map((part) => Number(part ?? 0)))) return undefined;
 	const parsed = Date.parse(text);
 	return Number.isNaN(parsed) ? undefined : parsed;
 }

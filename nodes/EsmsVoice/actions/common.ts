@@ -58,6 +58,8 @@ export const callbackUrlField: INodeProperties = {
 	placeholder: 'https://n8n.example.com/webhook/…/esms-voice',
 	description:
 		'Where eSMS sends the call result (HTTP GET). Paste the production URL of an eSMS Voice Trigger node here.',
+	// The wait operations use the execution's own resume URL instead.
+	displayOptions: { hide: { '/operation': ['makeCallAndWait', 'makeCallFromTemplateAndWait'] } },
 };
 
 export const requestIdField: INodeProperties = {

@@ -3,6 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { requestSettingsOption } from './common';
 import { ITEM_OPERATIONS } from './router';
+import { WAIT_OPERATIONS, waitDescription } from './call/waitForResult';
 
 const resourceField: INodeProperties = {
 	displayName: 'Resource',
@@ -36,10 +37,22 @@ const callOperations: INodeProperties = {
 			description: 'Call a number and play a recording, optionally forwarding on a key press',
 		},
 		{
+			name: 'Make Call and Wait for Result',
+			value: 'makeCallAndWait',
+			action: 'Make a call from a recording and wait for the result',
+			description: 'Play a recording, then pause the workflow until eSMS reports the result (e.g. the key pressed)',
+		},
+		{
 			name: 'Make Call From Template',
 			value: 'makeCallFromTemplate',
 			action: 'Make a text to speech call',
 			description: 'Call a number and read out a call script with your values',
+		},
+		{
+			name: 'Make Call From Template and Wait for Result',
+			value: 'makeCallFromTemplateAndWait',
+			action: 'Make a text to speech call and wait for the result',
+			description: 'Read out a call script, then pause the workflow until eSMS reports the result',
 		},
 		{
 			name: 'Send Voice OTP',
@@ -77,6 +90,7 @@ export const nodeProperties: INodeProperties[] = [
 	...Object.values(ITEM_OPERATIONS).flatMap((operations) =>
 		Object.values(operations).flatMap((operation) => operation.description),
 	),
-	requestSettingsOption(CALL_PLACING_OPERATIONS, true),
+	...waitDescription,
+	requestSettingsOption([...CALL_PLACING_OPERATIONS, ...WAIT_OPERATIONS], true),
 	requestSettingsOption(['getStatus', 'getBalance'], false),
 ];
