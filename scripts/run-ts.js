@@ -5,6 +5,11 @@ const fs = require('node:fs');
 const path = require('node:path');
 const ts = require('typescript');
 
+// Resolution tries extensions in insertion order: '.ts' must come before '.json', or
+// `./EsmsVoice.node` would resolve to the codex file EsmsVoice.node.json.
+const later = ['.json', '.node'].map((ext) => [ext, require.extensions[ext]]);
+for (const [ext] of later) delete require.extensions[ext];
+
 require.extensions['.ts'] = (module, filename) => {
 	const source = fs.readFileSync(filename, 'utf8');
 	const { outputText } = ts.transpileModule(source, {
@@ -18,6 +23,7 @@ require.extensions['.ts'] = (module, filename) => {
 	});
 	module._compile(outputText, filename);
 };
+for (const [ext, loader] of later) require.extensions[ext] = loader;
 
 const entry = process.argv[2];
 if (!entry) {

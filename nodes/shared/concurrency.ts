@@ -16,7 +16,9 @@ export async function mapWithConcurrency<T, R>(
 			results[index] = await work(inputs[index], index);
 		}
 	};
-	const workers = Array.from({ length: Math.max(1, Math.min(limit, inputs.length)) }, worker);
+	// A NaN limit (e.g. from an expression) would start no worker at all and drop every item.
+	const size = Number.isNaN(limit) ? 1 : Math.max(1, Math.min(limit, inputs.length));
+	const workers = Array.from({ length: size }, worker);
 	await Promise.all(workers);
 	return results;
 }
