@@ -191,7 +191,7 @@ function transportError(
 		description = `Tried ${tries}. eSMS may be down or unreachable from this n8n server; try again later.`;
 	} else {
 		description =
-			'The call may or may not have been placed. It was not sent again because the request carried no request ID, so a repeat could call the person twice. Check the eSMS dashboard before running it again, or turn on "Request ID" so retries are safe.';
+			'The call may or may not have been placed. It was not sent again because the request carried no request ID, so a repeat could call the person twice. Check the eSMS dashboard before running it again, and keep Options > "Automatic Request ID" on (or set a Request ID) so retries are safe.';
 	}
 	return apiError(ctx, request.itemIndex, `${request.endpoint.path}: ${summary}`, description, settings.secrets, {
 		...(fault?.httpCode ? { httpCode: fault.httpCode } : {}),

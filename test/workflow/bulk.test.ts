@@ -72,11 +72,23 @@ describe('bulk: 25 items, concurrency 5, 50 ms latency at eSMS', () => {
 	});
 });
 
-test('a Concurrency that is not a number (bad expression) still sends every item', async () => {
-	const { json, error } = await runEsms(makeCallParams({ options: { concurrency: '={{ "many" }}' } }), {
+test('a Concurrency that is not a number (bad expression) is a clear error and sends nothing', async () => {
+	const { error } = await runEsms(makeCallParams({ options: { concurrency: '={{ "many" }}' } }), {
 		items: PHONES.slice(4, 7).map((phone) => ({ phone })),
 	});
-	expect(error).toBeUndefined();
-	expect(json.map((j) => [j.phone, j.code])).toEqual(PHONES.slice(4, 7).map((phone) => [phone, '100']));
-	expect(acceptedCalls(h.sim, MAKE_CALL)).toBe(3);
+	expect([error?.message, error?.description]).toEqual([
+		'Item 0, field "Concurrency": "many" is not allowed',
+		'Expected a whole number from 1 to 50.',
+	]);
+	expect(h.sim.requests).toHaveLength(0);
+});
+
+test.each([
+	[{ timeoutSeconds: 0 }, 'Item 0, field "Timeout (Seconds)": 0 is not allowed', 'Expected a number above 0.'],
+	[{ networkRetries: '={{ "x" }}' }, 'Item 0, field "Network Retries": "x" is not allowed', 'Expected a whole number from 0 to 10.'],
+	[{ networkRetryDelayMs: -5 }, 'Item 0, field "Network Retry Delay (Ms)": -5 is not allowed', 'Expected a whole number of 0 or more.'],
+])('node options are checked before anything is sent: %j', async (options, message, description) => {
+	const { error } = await runEsms(makeCallParams({ options }), { items: [{ phone: PHONES[0] }] });
+	expect([error?.message, error?.description]).toEqual([message, description]);
+	expect(h.sim.requests).toHaveLength(0);
 });

@@ -8,7 +8,7 @@ const h = useSimulator();
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 const MAYBE_PLACED =
-	'The call may or may not have been placed. It was not sent again because the request carried no request ID, so a repeat could call the person twice. Check the eSMS dashboard before running it again, or turn on "Request ID" so retries are safe.';
+	'The call may or may not have been placed. It was not sent again because the request carried no request ID, so a repeat could call the person twice. Check the eSMS dashboard before running it again, and keep Options > "Automatic Request ID" on (or set a Request ID) so retries are safe.';
 const triedText = (times: string) => `Tried ${times}. eSMS may be down or unreachable from this n8n server; try again later.`;
 
 /** [fault, extra fault settings, the node's summary of it] */

@@ -15,6 +15,7 @@ import { makeCall } from './call/makeCall.operation';
 import { makeCallFromTemplate } from './call/makeCallFromTemplate.operation';
 import { sendVoiceOtp } from './call/sendVoiceOtp.operation';
 import type { ItemOperation, OperationContext, PreparedRequest } from './types';
+import { isBlank, requireInteger, requirePositiveNumber } from './validate';
 
 export const ITEM_OPERATIONS: Record<string, Record<string, ItemOperation>> = {
 	call: { makeCall, makeCallFromTemplate, sendVoiceOtp, getStatus },
@@ -30,16 +31,18 @@ function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number, 
 }
 
 export async function loadOperationContext(this: IExecuteFunctions): Promise<{ ctx: OperationContext; concurrency: number }> {
+	// Node behaviour is set once for the whole batch, so it is read (and checked) at item 0.
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const settings = await loadTransportSettings.call(this, {
-		timeoutMs: Number(options.timeoutSeconds ?? 30) * 1000,
-		retries: Number(options.networkRetries ?? 2),
-		retryDelayMs: Number(options.networkRetryDelayMs ?? 1000),
-	});
-	return {
-		ctx: { settings, autoRequestId: options.autoRequestId !== false },
-		concurrency: Math.max(1, Math.floor(Number(options.concurrency ?? 10))),
-	};
+	const setting = (name: string, field: string, fallback: number, min: number, max?: number) =>
+		isBlank(options[name]) ? fallback : requireInteger(this, 0, field, options[name], min, max);
+	const timeoutSeconds = isBlank(options.timeoutSeconds)
+		? 30
+		: requirePositiveNumber(this, 0, 'Timeout (Seconds)', options.timeoutSeconds);
+	const retries = setting('networkRetries', 'Network Retries', 2, 0, 10);
+	const retryDelayMs = setting('networkRetryDelayMs', 'Network Retry Delay (Ms)', 1000, 0);
+	const concurrency = setting('concurrency', 'Concurrency', 10, 1, 50);
+	const settings = await loadTransportSettings.call(this, { timeoutMs: timeoutSeconds * 1000, retries, retryDelayMs });
+	return { ctx: { settings, autoRequestId: options.autoRequestId !== false }, concurrency };
 }
 
 export async function runItemOperation(this: IExecuteFunctions, operation: ItemOperation): Promise<INodeExecutionData[][]> {

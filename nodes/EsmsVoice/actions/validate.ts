@@ -22,9 +22,12 @@ export function inputError(
 	});
 }
 
+/** The offending value, quoted like JSON (strings in quotes), cut short if long. */
 function show(value: unknown): string {
-	const text = typeof value === 'string' ? value : JSON.stringify(value);
-	return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+	const cut = (text: string) => (text.length > 60 ? `${text.slice(0, 57)}...` : text);
+	if (typeof value === 'string') return JSON.stringify(cut(value));
+	const text = JSON.stringify(value);
+	return text === undefined ? String(value) : cut(text);
 }
 
 export function isBlank(value: unknown): boolean {
@@ -35,7 +38,7 @@ export function requirePhone(ctx: IExecuteFunctions, itemIndex: number, field: s
 	if (isBlank(value)) throw inputError(ctx, itemIndex, field, 'is empty', PHONE_EXPECTED);
 	const phone = normalizeVietnamesePhone(value);
 	if (!phone) {
-		throw inputError(ctx, itemIndex, field, `"${show(value)}" is not a Vietnamese phone number`, PHONE_EXPECTED);
+		throw inputError(ctx, itemIndex, field, `${show(value)} is not a Vietnamese phone number`, PHONE_EXPECTED);
 	}
 	return phone;
 }
@@ -61,6 +64,15 @@ export function requireInteger(
 	if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
 		const range = max === Number.MAX_SAFE_INTEGER ? `a whole number of ${min} or more` : `a whole number from ${min} to ${max}`;
 		throw inputError(ctx, itemIndex, field, `${show(value)} is not allowed`, range);
+	}
+	return n;
+}
+
+/** A number above zero, fractions allowed (e.g. a timeout of 0.5 seconds). */
+export function requirePositiveNumber(ctx: IExecuteFunctions, itemIndex: number, field: string, value: unknown): number {
+	const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0) {
+		throw inputError(ctx, itemIndex, field, `${show(value)} is not allowed`, 'a number above 0');
 	}
 	return n;
 }
