@@ -14,19 +14,36 @@ const MAX_VALUE_LENGTH = 2000;
 
 const CANONICAL_NAMES = new Map<string, string>(CALLBACK_PARAMS.map((name) => [name.toLowerCase(), name]));
 
+/** A run of %XX escapes: each well-formed UTF-8 sequence decoded, stray bytes kept as sent. */
+function decodeEscapeRun(run: string): string {
+	const escapes = run.match(/%[0-9a-f]{2}/gi) ?? [];
+	let out = '';
+	for (let i = 0; i < escapes.length; ) {
+		let taken = 0;
+		for (let n = Math.min(4, escapes.length - i); n > 0 && taken === 0; n--) {
+			try {
+				out += decodeURIComponent(escapes.slice(i, i + n).join(''));
+				taken = n;
+			} catch {
+				// shorter, or a stray byte
+			}
+		}
+		if (taken === 0) {
+			out += escapes[i];
+			taken = 1;
+		}
+		i += taken;
+	}
+	return out;
+}
+
 function decodeComponent(text: string): string {
 	const spaced = text.replace(/\+/g, ' ');
 	try {
 		return decodeURIComponent(spaced);
 	} catch {
 		// Decode the well-formed escapes and keep the rest as sent.
-		return spaced.replace(/(%[0-9a-f]{2})+/gi, (run) => {
-			try {
-				return decodeURIComponent(run);
-			} catch {
-				return run;
-			}
-		});
+		return spaced.replace(/(%[0-9a-f]{2})+/gi, decodeEscapeRun);
 	}
 }
 
@@ -37,7 +54,7 @@ export function parseCallbackQuery(url: string): Record<string, string> {
 	if (start < 0) return {};
 	const hash = url.indexOf('#', start);
 	const query = url.slice(start + 1, hash < 0 ? undefined : hash);
-	for (const part of query.split(/[&?;]/)) {
+	for (const part of query.split(/[&?]/)) {
 		if (part === '') continue;
 		const eq = part.indexOf('=');
 		const rawKey = decodeComponent(eq < 0 ? part : part.slice(0, eq)).trim();

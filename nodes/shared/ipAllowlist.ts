@@ -46,7 +46,7 @@ interface Address {
 export function parseAddress(input: string): Address | undefined {
 	const ip = input.trim().replace(/^\[|\]$/g, '').replace(/%.*$/, '');
 	const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-	if (mapped) return { version: 4, value: ipv4ToBigInt(mapped[1]) };
+	if (mapped) return isIPv4(mapped[1]) ? { version: 4, value: ipv4ToBigInt(mapped[1]) } : undefined;
 	if (isIPv4(ip)) return { version: 4, value: ipv4ToBigInt(ip) };
 	if (isIPv6(ip)) return { version: 6, value: ipv6ToBigInt(ip) };
 	return undefined;
@@ -67,11 +67,14 @@ export function parseAllowlist(text: string): ParsedAllowlist {
 	const rules: AllowRule[] = [];
 	const invalid: string[] = [];
 	for (const entry of text.split(/[,\s]+/).filter(Boolean)) {
-		const [ipPart, prefixPart] = entry.split('/');
+		const slash = entry.indexOf('/');
+		const ipPart = slash < 0 ? entry : entry.slice(0, slash);
+		const prefixPart = slash < 0 ? undefined : entry.slice(slash + 1);
 		const address = parseAddress(ipPart);
 		const bits = address?.version === 6 ? 128 : 32;
 		const prefix = prefixPart === undefined ? bits : Number(prefixPart);
-		if (!address || !Number.isInteger(prefix) || prefix < 0 || prefix > bits || (prefixPart ?? '0').trim() === '') {
+		// Decimal digits only: Number() would also take "0x8", "1e1" or "" (and "8/9" is no prefix).
+		if (!address || prefix > bits || (prefixPart !== undefined && !/^\d{1,3}$/.test(prefixPart))) {
 			invalid.push(entry);
 			continue;
 		}
