@@ -14,6 +14,8 @@ module.exports = {
 	globalSetup: '<rootDir>/e2e/global-setup.ts',
 	globalTeardown: '<rootDir>/e2e/global-teardown.ts',
 	maxWorkers: 1,
+	// Fixed order: see e2e/sequencer.js (secrets last: it reads every execution of the run).
+	testSequencer: '<rootDir>/e2e/sequencer.js',
 	testTimeout: 120000,
 	slowTestThreshold: 60,
 };

@@ -4,20 +4,22 @@
 // workflows of examples/ are recreated every time. Export anything you build in the editor.
 // Environment: ESMS_SIM_PORT (default 8797), ESMS_DEV_N8N_PORT (default 5678); a free port is used
 // when the default one is taken.
+// Importable: `startDevEnvironment()` (or `new DevEnvironment()` + start()) sets up the same environment
+// without printing the banner or touching signals (scripts/screenshots.ts uses it); main() runs only when
+// this file is the entry point.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY, EsmsSimulator } from '../test/simulator';
-import { N8nClient, type WorkflowJson } from '../e2e/lib/n8n-client';
+import { N8nClient, type CreatedCredential, type WorkflowJson } from '../e2e/lib/n8n-client';
 import { startN8n, type N8nHandle } from '../e2e/lib/n8n-process';
 import { PROJECT_ROOT } from '../e2e/lib/runtime';
 import { packageDir } from '../e2e/lib/shared';
 import { freePort, isPortFree } from '../e2e/lib/util';
 import { CREDENTIAL_TYPE } from '../e2e/lib/workflows';
 
-const OWNER = { email: 'dev@esms-voice.local', password: 'EsmsVoice-dev1', firstName: 'Dev', lastName: 'User' };
+export const OWNER = { email: 'dev@esms-voice.local', password: 'EsmsVoice-dev1', firstName: 'Dev', lastName: 'User' };
 const EXAMPLES_DIR = path.join(PROJECT_ROOT, 'examples');
-const verbose = process.argv.includes('--verbose');
 
 async function pickPort(preferred: number, avoid: number[] = []): Promise<number> {
 	if (!avoid.includes(preferred) && (await isPortFree(preferred))) return preferred;
@@ -52,14 +54,26 @@ function prepareExample(raw: Record<string, unknown>, credential: { id: string; 
 	};
 }
 
-async function importExamples(client: N8nClient, credential: { id: string; name: string }): Promise<string[]> {
+export interface ImportedWorkflow {
+	id: string;
+	name: string;
+	/** The name plus " (published)" / " (NOT published)" when it has a trigger. */
+	label: string;
+	/** examples/<file> */
+	file: string;
+	/** Whether it has a trigger and was published (false also when publishing failed). */
+	published: boolean;
+	nodes: Array<Record<string, unknown>>;
+}
+
+async function importExamples(client: N8nClient, credential: { id: string; name: string }): Promise<ImportedWorkflow[]> {
 	if (!fs.existsSync(EXAMPLES_DIR)) {
 		console.log('[dev] no examples/ folder: nothing to import');
 		return [];
 	}
 	const files = fs.readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json')).sort();
 	if (files.length === 0) console.log('[dev] examples/ has no workflow JSON: nothing to import');
-	const imported: string[] = [];
+	const imported: ImportedWorkflow[] = [];
 	for (const file of files) {
 		let workflow: WorkflowJson;
 		try {
@@ -75,73 +89,149 @@ async function importExamples(client: N8nClient, credential: { id: string; name:
 			console.warn(`[dev] WARNING: could not import examples/${file}: ${client.redactor.redact((error as Error).message)}`);
 			continue;
 		}
+		let published = false;
 		let note = '';
 		if (/trigger/i.test(workflow.name) || workflow.nodes.some(isTriggerNode)) {
 			try {
 				await client.activateWorkflow(id);
+				published = true;
 				note = ' (published)';
 			} catch (error) {
 				note = ' (NOT published)';
 				console.warn(`[dev] WARNING: could not publish "${workflow.name}": ${client.redactor.redact((error as Error).message)}`);
 			}
 		}
-		imported.push(`${workflow.name}${note}`);
+		imported.push({ id, name: workflow.name, label: `${workflow.name}${note}`, file, published, nodes: workflow.nodes });
 	}
 	return imported;
 }
 
+export interface DevEnvironmentOptions {
+	/** Simulator port; default ESMS_SIM_PORT or 8797 (a free port when taken). */
+	simulatorPort?: number;
+	/** n8n port; default ESMS_DEV_N8N_PORT or 5678 (a free port when taken). */
+	n8nPort?: number;
+	/** Task-runner broker port; default 5679 (a free port when taken). */
+	brokerPort?: number;
+	/** Default `.e2e-tmp/logs/n8n-dev.log`. */
+	logFile?: string;
+	/** Echo n8n's output and the simulator's log. */
+	verbose?: boolean;
+	/** Progress lines (default console.log). */
+	log?: (line: string) => void;
+}
+
+/**
+ * The simulator, n8n with this package, the owner, an API key, the "eSMS (simulator)" credential and
+ * the examples. stop() stops whatever has been started so far, so it may be called at any time
+ * (a signal during start included); start() stops everything again when it fails.
+ */
+export class DevEnvironment {
+	simulator?: EsmsSimulator;
+	n8n?: N8nHandle;
+	client?: N8nClient;
+	credential?: CreatedCredential;
+	imported: ImportedWorkflow[] = [];
+	readonly logFile: string;
+	private stopping?: Promise<void>;
+
+	constructor(readonly options: DevEnvironmentOptions = {}) {
+		this.logFile = options.logFile ?? path.join(PROJECT_ROOT, '.e2e-tmp', 'logs', 'n8n-dev.log');
+	}
+
+	get stopped(): boolean {
+		return this.stopping !== undefined;
+	}
+
+	async start(): Promise<this> {
+		const log = this.options.log ?? ((line: string) => console.log(line));
+		const verbose = this.options.verbose ?? false;
+		try {
+			const simulator = new EsmsSimulator({
+				port: this.options.simulatorPort ?? (await pickPort(envPort('ESMS_SIM_PORT', 8797))),
+				outcomeByLastDigit: true,
+				quiet: !verbose,
+			});
+			this.simulator = simulator;
+			await simulator.start();
+			this.assertRunning();
+
+			const port = this.options.n8nPort ?? (await pickPort(envPort('ESMS_DEV_N8N_PORT', 5678), [simulator.port]));
+			const brokerPort = this.options.brokerPort ?? (await pickPort(5679, [port, simulator.port]));
+			log(`[dev] simulator on ${simulator.url}; starting n8n on port ${port} (log: ${this.logFile})…`);
+			const started = Date.now();
+			this.n8n = await startN8n({
+				packageDir: packageDir(),
+				port,
+				brokerPort,
+				logFile: this.logFile,
+				echo: verbose,
+				env: { N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL ?? 'info' },
+			});
+			if (this.stopped) await this.n8n.stop(); // a signal arrived while it was starting
+			this.assertRunning();
+			log(`[dev] n8n ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+			const client = new N8nClient(this.n8n.baseUrl);
+			this.client = client;
+			await client.setupOwner(OWNER);
+			await client.createApiKey('dev');
+			this.credential = await client.createCredential('eSMS (simulator)', CREDENTIAL_TYPE, {
+				apiKey: DEFAULT_API_KEY,
+				secretKey: DEFAULT_SECRET_KEY,
+				useCustomBaseUrls: true,
+				voiceBaseUrl: simulator.voiceBaseUrl,
+				restBaseUrl: simulator.restBaseUrl,
+			});
+			this.imported = await importExamples(client, this.credential);
+			this.assertRunning();
+			return this;
+		} catch (error) {
+			await this.stop();
+			throw error;
+		}
+	}
+
+	/** Stops n8n (SIGTERM, then SIGKILL after 20 s) and the simulator; idempotent. */
+	stop(): Promise<void> {
+		this.stopping ??= (async () => {
+			await this.n8n?.stop().catch((error: unknown) => console.error(`[dev] stopping n8n: ${(error as Error).message}`));
+			await this.simulator?.stop().catch((error: unknown) => console.error(`[dev] stopping the simulator: ${(error as Error).message}`));
+		})();
+		return this.stopping;
+	}
+
+	private assertRunning(): void {
+		if (this.stopped) throw new Error('stopped while starting');
+	}
+}
+
+/** new DevEnvironment(options).start(): everything is stopped again if it fails. */
+export async function startDevEnvironment(options: DevEnvironmentOptions = {}): Promise<DevEnvironment> {
+	return await new DevEnvironment(options).start();
+}
+
 async function main(): Promise<void> {
-	const simulator = new EsmsSimulator({
-		port: await pickPort(envPort('ESMS_SIM_PORT', 8797)),
-		outcomeByLastDigit: true,
-		quiet: !verbose,
-	});
-	await simulator.start();
-	let n8n: N8nHandle | undefined;
-	let stopping = false;
+	const env = new DevEnvironment({ verbose: process.argv.includes('--verbose') });
+	let exiting = false;
 	const shutdown = async (code: number): Promise<void> => {
-		if (stopping) return;
-		stopping = true;
+		if (exiting) return;
+		exiting = true;
 		console.log('\n[dev] stopping n8n and the simulator…');
-		await n8n?.stop().catch((error: unknown) => console.error(`[dev] stopping n8n: ${(error as Error).message}`));
-		await simulator.stop();
+		await env.stop();
 		process.exit(code);
 	};
 	process.on('SIGINT', () => void shutdown(0));
 	process.on('SIGTERM', () => void shutdown(0));
 
 	try {
-		const port = await pickPort(envPort('ESMS_DEV_N8N_PORT', 5678));
-		const brokerPort = await pickPort(5679, [port]);
-		const logFile = path.join(PROJECT_ROOT, '.e2e-tmp', 'logs', 'n8n-dev.log');
-		console.log(`[dev] simulator on ${simulator.url}; starting n8n on port ${port} (log: ${logFile})…`);
-		const started = Date.now();
-		n8n = await startN8n({
-			packageDir: packageDir(),
-			port,
-			brokerPort,
-			logFile,
-			echo: verbose,
-			env: { N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL ?? 'info' },
-		});
-		console.log(`[dev] n8n ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+		await env.start();
+		const { n8n, simulator, credential, imported, logFile } = env as Required<DevEnvironment>;
 		void n8n.exited.then(({ code, signal }) => {
-			if (stopping) return;
+			if (exiting) return;
 			console.error(`[dev] n8n exited by itself (code ${code}, signal ${signal}); see ${logFile}`);
 			void shutdown(1);
 		});
-
-		const client = new N8nClient(n8n.baseUrl);
-		await client.setupOwner(OWNER);
-		await client.createApiKey('dev');
-		const credential = await client.createCredential('eSMS (simulator)', CREDENTIAL_TYPE, {
-			apiKey: DEFAULT_API_KEY,
-			secretKey: DEFAULT_SECRET_KEY,
-			useCustomBaseUrls: true,
-			voiceBaseUrl: simulator.voiceBaseUrl,
-			restBaseUrl: simulator.restBaseUrl,
-		});
-		const imported = await importExamples(client, credential);
 
 		console.log(
 			[
@@ -152,16 +242,18 @@ async function main(): Promise<void> {
 				`  credential   "${credential.name}" (${CREDENTIAL_TYPE}, id ${credential.id}) → simulator`,
 				`  simulator    ${simulator.url}  (voice ${simulator.voiceBaseUrl}, rest ${simulator.restBaseUrl})`,
 				'               phone ending 0: no answer, 2: IVR key 2, 9: failed, other: answered + key 1',
-				`  workflows    ${imported.length ? imported.join(', ') : '(none)'}`,
+				`  workflows    ${imported.length ? imported.map((w) => w.label).join(', ') : '(none)'}`,
 				`  n8n log      ${logFile}`,
 				'',
 				'  Ctrl-C stops everything.',
 			].join('\n'),
 		);
 	} catch (error) {
+		if (exiting) return;
 		console.error(`[dev] ${(error as Error).message}`);
 		await shutdown(1);
 	}
 }
 
-void main();
+// run-ts.js sets process.argv[1] to the entry file; importing this module does not start anything.
+if (process.argv[1] && path.resolve(process.argv[1]) === __filename) void main();
