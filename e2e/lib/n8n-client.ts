@@ -62,12 +62,27 @@ export class N8nError extends Error {
 }
 
 export class N8nClient {
-	readonly browserId = randomUUID();
 	readonly redactor = new Redactor();
 	apiKey?: string;
 	private readonly cookies = new Map<string, string>();
 
-	constructor(readonly baseUrl: string) {}
+	/** `browserId`: the header the session cookie is bound to (pass it with restoreSession()). */
+	constructor(
+		readonly baseUrl: string,
+		readonly browserId: string = randomUUID(),
+	) {}
+
+	/**
+	 * The cookie session, so another process can reuse it (n8n rate-limits POST /rest/login to a few
+	 * per minutes: one login per test file would hit it). Restore it on a client made with the same browserId.
+	 */
+	session(): { browserId: string; cookies: Record<string, string> } {
+		return { browserId: this.browserId, cookies: Object.fromEntries(this.cookies) };
+	}
+
+	restoreSession(cookies: Record<string, string>): void {
+		for (const [name, value] of Object.entries(cookies)) this.cookies.set(name, value);
+	}
 
 	// ------------------------------------------------------------------ session (editor REST API)
 

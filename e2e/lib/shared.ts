@@ -29,6 +29,8 @@ interface SharedState {
 	apiKey: string;
 	owner: Owner;
 	pid: number;
+	/** The owner's cookie session (test files reuse it instead of logging in: /rest/login is rate-limited). */
+	session?: { browserId: string; cookies: Record<string, string> };
 }
 
 export interface StartedInstance {
@@ -61,6 +63,7 @@ export async function startSharedInstance(): Promise<StartedInstance & { stateFi
 		apiKey: instance.client.apiKey ?? '',
 		owner: E2E_OWNER,
 		pid: instance.handle.pid,
+		session: instance.client.session(),
 	};
 	const stateFile = path.join(E2E_TMP, `e2e-state-${process.pid}.json`);
 	fs.writeFileSync(stateFile, JSON.stringify(state), { mode: 0o600 });
@@ -82,10 +85,11 @@ export async function connectN8n(): Promise<Connection> {
 	const stateFile = process.env[STATE_ENV];
 	if (stateFile && fs.existsSync(stateFile)) {
 		const state = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as SharedState;
-		const client = new N8nClient(state.baseUrl);
+		const client = new N8nClient(state.baseUrl, state.session?.browserId);
 		client.apiKey = state.apiKey;
 		client.redactor.add(state.apiKey);
-		await client.login(state.owner.email, state.owner.password);
+		if (state.session && Object.keys(state.session.cookies).length > 0) client.restoreSession(state.session.cookies);
+		else await client.login(state.owner.email, state.owner.password);
 		return {
 			client,
 			baseUrl: state.baseUrl,

@@ -1,0 +1,37 @@
+// Loads examples/*.json as a user would import them: the eSMS credential swapped for a real one and
+// the documented local n8n URL (http://127.0.0.1:5678) replaced by the instance's base URL.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import type { CreatedCredential, WorkflowJson } from './n8n-client';
+import { PROJECT_ROOT } from './runtime';
+import { CREDENTIAL_TYPE } from './workflows';
+
+export const EXAMPLES_DIR = path.join(PROJECT_ROOT, 'examples');
+export const EXAMPLE_BASE_URL = 'http://127.0.0.1:5678';
+
+export function exampleFiles(): string[] {
+	return fs
+		.readdirSync(EXAMPLES_DIR)
+		.filter((file) => file.endsWith('.json'))
+		.sort();
+}
+
+/** The example as the public API accepts it (name, nodes, connections, settings). */
+export function loadExample(file: string, credential: Pick<CreatedCredential, 'id' | 'name'>, baseUrl: string): WorkflowJson {
+	const text = fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8').split(EXAMPLE_BASE_URL).join(baseUrl);
+	const raw = JSON.parse(text) as WorkflowJson;
+	const nodes = raw.nodes.map((node) => {
+		const credentials = node.credentials as Record<string, unknown> | undefined;
+		if (!credentials || !(CREDENTIAL_TYPE in credentials)) return node;
+		return { ...node, credentials: { ...credentials, [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } } };
+	});
+	return { name: raw.name, nodes, connections: raw.connections, settings: raw.settings ?? {} };
+}
+
+/** A node of an example by name (throws when the example does not have it). */
+export function exampleNode(workflow: WorkflowJson, name: string): Record<string, unknown> {
+	const node = workflow.nodes.find((n) => n.name === name);
+	if (!node) throw new Error(`the example "${workflow.name}" has no node "${name}"`);
+	return node;
+}

@@ -1,0 +1,188 @@
+// "Make Call and Wait for Result" in a published workflow: the execution waits, intermediate
+// callbacks keep it waiting, the final one resumes it; the stray-'?' callback style still resumes;
+// Limit Wait Time continues with the timed-out item when no result ever comes.
+import { CALLER_ID } from '../test/simulator';
+import type { Execution } from './lib/n8n-client';
+import { nodeOutput } from './lib/n8n-client';
+import { setNode, webhookNodeOnReceived } from './lib/nodes';
+import { expectedAutoRequestId, get, maskKeys, runDataText, Scenario, type SimulatorWithCredential } from './lib/scenario';
+import { poll } from './lib/util';
+import { chain, ESMS_NODE, esmsNode, uniquePath } from './lib/workflows';
+
+const SET_NODE = 'Handled';
+
+describe('Make Call and Wait for Result in a real n8n', () => {
+	let scenario: Scenario;
+
+	interface WaitWorkflow {
+		workflowId: string;
+		nodeId: string;
+		path: string;
+	}
+
+	async function waitWorkflow(label: string, esms: SimulatorWithCredential, parameters: Record<string, unknown>): Promise<WaitWorkflow> {
+		const path = uniquePath(`wait-${label}`);
+		const node = esmsNode({ resource: 'call', operation: 'makeCallAndWait', recordingId: '1001', ...parameters }, esms.credential);
+		const workflowId = await scenario.workflow(
+			chain(`e2e wait: ${label}`, [webhookNodeOnReceived(path), node, setNode(SET_NODE, { handled: true })]),
+		);
+		return { workflowId, nodeId: node.id as string, path };
+	}
+
+	/** Starts the workflow through its webhook; returns the id of the execution, once it waits. */
+	async function startAndWait(workflow: WaitWorkflow): Promise<string> {
+		const response = await scenario.client.callWebhook(workflow.path);
+		expect(response.status).toBe(200);
+		const [id] = await scenario.newExecutions(workflow.workflowId, []);
+		const execution = await scenario.executionWithStatus(id, ['waiting', 'success', 'error', 'crashed']);
+		expect(execution.status).toBe('waiting');
+		return id;
+	}
+
+	function resultItem(execution: Execution, referenceId: string, phone: string, requestId: string, key: string): void {
+		expect(nodeOutput(execution, ESMS_NODE)).toEqual([
+			{
+				referenceId,
+				answered: true,
+				callStatus: 'answered',
+				callStatusRaw: 'ANSWERED',
+				durationSeconds: 13,
+				keyPressed: key,
+				price: 500,
+				sentResult: true,
+				callerId: CALLER_ID,
+				sendStatus: 5,
+				sendStatusLabel: 'Finished',
+				final: true,
+				requestId,
+				phone,
+				resultReceived: true,
+				timedOut: false,
+				receivedAt: expect.any(String),
+				raw: {
+					ReferenceId: referenceId,
+					CallDuration: '13',
+					CallStatus: 'ANSWERED',
+					Ivr: key,
+					Price: '500.0000',
+					SentResult: '1',
+					CID: CALLER_ID,
+					SendStatus: '5',
+				},
+			},
+		]);
+		expect(nodeOutput(execution, SET_NODE)).toEqual([expect.objectContaining({ handled: true, keyPressed: key, resultReceived: true })]);
+	}
+
+	// Limit Wait Time: started first so n8n's wait tracker (it polls every 60 s) runs while the other tests do.
+	let limited: { esms: SimulatorWithCredential; workflow: WaitWorkflow; executionId: string; startedAt: number };
+
+	beforeAll(async () => {
+		scenario = await Scenario.connect();
+		// The call never finishes within the test, so no callback ever reaches n8n.
+		const esms = await scenario.simulator('wait-never', { callDelayMs: 10 * 60_000 });
+		const workflow = await waitWorkflow('limit', esms, {
+			phone: '0912345678',
+			limitWaitTime: true,
+			limitType: 'atSpecifiedTime',
+			maxDateAndTime: "={{ $now.plus({ seconds: 8 }).toISO() }}",
+		});
+		const startedAt = Date.now();
+		limited = { esms, workflow, executionId: await startAndWait(workflow), startedAt };
+	});
+
+	afterAll(async () => {
+		await scenario?.close();
+	});
+
+	test('waits through the intermediate callbacks and resumes on the final one with the key pressed', async () => {
+		const esms = await scenario.simulator('wait-intermediate', { intermediateCallbacks: true, outcomeByLastDigit: true, callDelayMs: 4000 });
+		const workflow = await waitWorkflow('intermediate', esms, { phone: '+84 912 345 672' });
+		const id = await startAndWait(workflow);
+
+		// The call carries this execution's resume URL (with n8n's token first) as CallbackUrl.
+		const [request] = esms.sim.requestsTo('MakeCallRecord_V2');
+		const requestId = expectedAutoRequestId(id, workflow.nodeId);
+		const callbackUrl = request.query.CallbackUrl;
+		expect(callbackUrl.startsWith(`${scenario.baseUrl}/webhook-waiting/${id}?signature=`)).toBe(true);
+		const token = new URL(callbackUrl).searchParams.get('signature') ?? '';
+		expect(token.length).toBeGreaterThanOrEqual(16);
+		expect(callbackUrl).toBe(`${scenario.baseUrl}/webhook-waiting/${id}?signature=${token}&esmsRequestId=${requestId}&esmsPhone=0912345672`);
+		expect(maskKeys(request.rawQuery)).toBe(
+			`ApiKey=<API_KEY>&SecretKey=<SECRET_KEY>&Phone=0912345672&TemplateId=1001&RequestId=${requestId}&CallbackUrl=${encodeURIComponent(callbackUrl)}`,
+		);
+
+		// SendStatus 2 and 7 are answered 200 and leave the execution waiting.
+		await poll(
+			async () => (esms.sim.callbacks.filter((c) => c.status === 200 && c.sendStatus !== 5).length >= 2 ? true : undefined),
+			{ timeoutMs: 10_000, what: 'the intermediate callbacks to be accepted' },
+		);
+		expect(esms.sim.callbacks.filter((c) => c.status === 200).map((c) => c.sendStatus)).toEqual([2, 7]);
+		// A callback arriving before n8n saved the execution as waiting gets 409 ("running already")
+		// and is re-sent (eSMS re-sends until it gets 200); nothing else may fail.
+		expect(esms.sim.callbacks.filter((c) => c.status !== 200).every((c) => c.status === 409)).toBe(true);
+		expect((await scenario.client.getExecution(id, false)).status).toBe('waiting');
+		// The resume URL without a result (no ReferenceId) is refused and resumes nothing; a wrong token is n8n's 401.
+		const bogus = await get(callbackUrl);
+		expect([bogus.status, bogus.text]).toEqual([400, JSON.stringify({ error: 'Not an eSMS call-result callback: ReferenceId is missing' })]);
+		const forged = await get(`${callbackUrl.replace(token, 'f'.repeat(token.length))}&ReferenceId=${esms.sim.callbacks[0].referenceId}&SendStatus=5`);
+		expect(forged.status).toBe(401);
+		expect((await scenario.client.getExecution(id, false)).status).toBe('waiting');
+
+		const execution = await scenario.executionWithStatus(id, ['success', 'error', 'crashed'], 20_000);
+		expect(execution.status).toBe('success');
+		expect(esms.sim.callbacks.at(-1)).toEqual(expect.objectContaining({ sendStatus: 5, status: 200 }));
+		const referenceId = esms.sim.callbacks[0].referenceId;
+		expect(esms.sim.getCall(referenceId)?.requestId).toBe(requestId);
+		resultItem(execution, referenceId, '0912345672', requestId, '2');
+		// The resume token never reaches what n8n recorded as output.
+		expect(runDataText(execution).includes(token)).toBe(false);
+		expect(runDataText(execution).includes('signature')).toBe(false);
+		// A re-delivery of the final result finds the execution finished: n8n refuses it (409), nothing runs again.
+		const replay = await get(esms.sim.callbacks.at(-1)!.url);
+		expect(replay.status).toBe(409);
+		expect((await scenario.client.getExecution(id, false)).status).toBe('success');
+		// Exactly one execution: the callbacks resumed it, they did not start new ones.
+		expect(await scenario.executionIds(workflow.workflowId)).toEqual([id]);
+	});
+
+	test("a callback with a stray second '?' still resumes the execution", async () => {
+		const esms = await scenario.simulator('wait-stray', { callbackStyle: 'strayQuestionMark', outcomeByLastDigit: true, callDelayMs: 1000 });
+		const workflow = await waitWorkflow('stray', esms, { phone: '0912345671', additionalFields: { requestId: 'e2e-wait-stray' } });
+		const id = await startAndWait(workflow);
+
+		const execution = await scenario.executionWithStatus(id, ['success', 'error', 'crashed'], 20_000);
+		expect(execution.status).toBe('success');
+		const [delivery] = esms.sim.callbacks;
+		expect(delivery.status).toBe(200);
+		expect(delivery.url).toContain(`&esmsPhone=0912345671?ReferenceId=${delivery.referenceId}&`);
+		resultItem(execution, delivery.referenceId, '0912345671', 'e2e-wait-stray', '1');
+		expect(runDataText(execution).includes('signature')).toBe(false);
+	});
+
+	test('Limit Wait Time continues with the timed-out item when no result arrives', async () => {
+		const { esms, workflow, executionId } = limited;
+		// n8n's wait tracker resumes executions whose time limit passed; it looks every 60 s.
+		const execution = await scenario.executionWithStatus(executionId, ['success', 'error', 'crashed'], 75_000);
+		console.log(`[e2e] Limit Wait Time: resumed ${((Date.now() - limited.startedAt) / 1000).toFixed(1)} s after the start`);
+		expect(execution.status).toBe('success');
+		const [request] = esms.sim.requestsTo('MakeCallRecord_V2');
+		const referenceId = String(nodeOutput(execution, ESMS_NODE)[0].referenceId);
+		// The call is real (the simulator placed it) and never finished: no result could have come.
+		expect(esms.sim.getCall(referenceId)?.status).toBe('pending');
+		expect(nodeOutput(execution, ESMS_NODE)).toEqual([
+			{
+				referenceId,
+				requestId: request.query.RequestId,
+				phone: '0912345678',
+				resultReceived: false,
+				timedOut: true,
+				message: 'No call result arrived from eSMS before the wait time limit. Use Get Status with the referenceId to check the call.',
+			},
+		]);
+		expect(nodeOutput(execution, SET_NODE)).toEqual([expect.objectContaining({ handled: true, timedOut: true })]);
+		expect(request.query.RequestId).toBe(expectedAutoRequestId(executionId, workflow.nodeId));
+		expect(esms.sim.callbacks).toHaveLength(0);
+		expect(await scenario.executionIds(workflow.workflowId)).toEqual([executionId]);
+	}, 90_000);
+});
