@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { CALLER_ID } from '../test/simulator';
+import { answeredTriggerItem } from '../test/fixtures/call-result';
 import { nodeOutput } from './lib/n8n-client';
 import { noOpNode, TRIGGER_NODE, triggerNode, triggerUrl } from './lib/nodes';
 import { get, Scenario, type SimulatorWithCredential } from './lib/scenario';
@@ -71,31 +72,7 @@ describe('eSMS Voice Trigger in a real n8n', () => {
 		expect(execution.status).toBe('success');
 		expect(execution.mode).toBe('webhook');
 		const [item] = nodeOutput(execution, TRIGGER_NODE);
-		expect(item).toEqual({
-			referenceId,
-			answered: true,
-			callStatus: 'answered',
-			callStatusRaw: 'ANSWERED',
-			durationSeconds: 13,
-			keyPressed: '1',
-			price: 500,
-			sentResult: true,
-			callerId: CALLER_ID,
-			sendStatus: 5,
-			sendStatusLabel: 'Finished',
-			final: true,
-			receivedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
-			raw: {
-				ReferenceId: referenceId,
-				CallDuration: '13',
-				CallStatus: 'ANSWERED',
-				Ivr: '1',
-				Price: '500.0000',
-				SentResult: '1',
-				CID: CALLER_ID,
-				SendStatus: '5',
-			},
-		});
+		expect(item).toEqual(answeredTriggerItem(referenceId));
 		expect(nodeOutput(execution, 'Result')).toEqual([item]);
 		// Still exactly one once things settled (the intermediate deliveries started none).
 		expect(await scenario.idsAfterSettling(triggerWorkflowId, 1500)).toEqual(firstExecutionIds);

@@ -4,6 +4,7 @@
  */
 import { CALLER_ID, DEFAULT_API_KEY, DEFAULT_SECRET_KEY, EsmsSimulator, type SimulatorOptions } from '../simulator';
 import { startTrigger, type TriggerServer } from './trigger-server';
+import { answeredCallbackRaw, answeredTriggerItem } from '../fixtures/call-result';
 
 const sims: EsmsSimulator[] = [];
 afterEach(async () => {
@@ -26,31 +27,7 @@ async function placeCall(sim: EsmsSimulator, callbackUrl: string, phone = '09123
 	return body.SMSID;
 }
 
-const answeredItem = (referenceId: string) => ({
-	referenceId,
-	answered: true,
-	callStatus: 'answered',
-	callStatusRaw: 'ANSWERED',
-	durationSeconds: 13,
-	keyPressed: '1',
-	price: 500,
-	sentResult: true,
-	callerId: CALLER_ID,
-	sendStatus: 5,
-	sendStatusLabel: 'Finished',
-	final: true,
-	receivedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
-	raw: {
-		ReferenceId: referenceId,
-		CallDuration: '13',
-		CallStatus: 'ANSWERED',
-		Ivr: '1',
-		Price: '500.0000',
-		SentResult: '1',
-		CID: CALLER_ID,
-		SendStatus: '5',
-	},
-});
+const answeredItem = answeredTriggerItem;
 
 async function finish(sim: EsmsSimulator): Promise<void> {
 	await sim.waitForIdle(5000);
@@ -74,8 +51,7 @@ test('a CallbackUrl with a query, the simulator adding "?" (stray question mark)
 	const ref = await placeCall(sim, `${trigger.url}?token=abc`);
 	await finish(sim);
 	expect(sim.callbacks[0].url).toContain('?token=abc?ReferenceId=');
-	const expected = answeredItem(ref);
-	expect(items(trigger)).toEqual([[{ ...expected, raw: { token: 'abc', ...expected.raw } }]]);
+	expect(items(trigger)).toEqual([[{ ...answeredItem(ref), raw: { token: 'abc', ...answeredCallbackRaw(ref) } }]]);
 });
 
 test('per-phone outcome: not answered', async () => {

@@ -6,9 +6,10 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { EsmsVoice } from '../../nodes/EsmsVoice/EsmsVoice.node';
-import { CALLER_ID, EsmsSimulator, type CallbackStyle } from '../simulator';
+import { EsmsSimulator, type CallbackStyle } from '../simulator';
 import { startCallbackReceiver, type CallbackReceiver } from '../simulator/test-helpers';
 import { rid, runWait, waitWorkflow } from './setup';
+import { answeredCallbackRaw, answeredCallResult } from '../fixtures/call-result';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const stops: Array<() => Promise<void>> = [];
@@ -95,33 +96,13 @@ describe.each(['append', 'strayQuestionMark'] as const)('callbacks in the %s sty
 			[
 				{
 					json: {
-						referenceId,
-						answered: true,
-						callStatus: 'answered',
-						callStatusRaw: 'ANSWERED',
-						durationSeconds: 13,
-						keyPressed: '1',
-						price: 500,
-						sentResult: true,
-						callerId: CALLER_ID,
-						sendStatus: 5,
-						sendStatusLabel: 'Finished',
-						final: true,
+						...answeredCallResult(referenceId),
 						requestId: rid(executionId),
 						phone: '0912345678',
 						resultReceived: true,
 						timedOut: false,
 						receivedAt: expect.stringMatching(ISO),
-						raw: {
-							ReferenceId: referenceId,
-							CallDuration: '13',
-							CallStatus: 'ANSWERED',
-							Ivr: '1',
-							Price: '500.0000',
-							SentResult: '1',
-							CID: CALLER_ID,
-							SendStatus: '5',
-						},
+						raw: answeredCallbackRaw(referenceId),
 					},
 					pairedItem: { item: 0 },
 				},
