@@ -13,13 +13,13 @@ import * as path from 'node:path';
 import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY, EsmsSimulator } from '../test/simulator';
 import { N8nClient, type CreatedCredential, type WorkflowJson } from '../e2e/lib/n8n-client';
 import { startN8n, type N8nHandle } from '../e2e/lib/n8n-process';
+import { EXAMPLES_DIR, exampleFiles, loadExample } from '../e2e/lib/examples';
 import { PROJECT_ROOT } from '../e2e/lib/runtime';
 import { packageDir } from '../e2e/lib/shared';
 import { freePort, isPortFree } from '../e2e/lib/util';
 import { CREDENTIAL_TYPE } from '../e2e/lib/workflows';
 
 export const OWNER = { email: 'dev@esms-voice.local', password: 'EsmsVoice-dev1', firstName: 'Dev', lastName: 'User' };
-const EXAMPLES_DIR = path.join(PROJECT_ROOT, 'examples');
 
 async function pickPort(preferred: number, avoid: number[] = []): Promise<number> {
 	if (!avoid.includes(preferred) && (await isPortFree(preferred))) return preferred;
@@ -39,21 +39,6 @@ function isTriggerNode(node: Record<string, unknown>): boolean {
 	return /trigger$/i.test(type) || type === 'n8n-nodes-base.webhook';
 }
 
-/** Only what the public API accepts, with every eSMS credential pointed at the dev credential. */
-function prepareExample(raw: Record<string, unknown>, credential: { id: string; name: string }, file: string): WorkflowJson {
-	const nodes = ((raw.nodes as Array<Record<string, unknown>>) ?? []).map((node) => {
-		const credentials = node.credentials as Record<string, unknown> | undefined;
-		if (!credentials || !(CREDENTIAL_TYPE in credentials)) return node;
-		return { ...node, credentials: { ...credentials, [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } } };
-	});
-	return {
-		name: typeof raw.name === 'string' && raw.name ? raw.name : path.basename(file, '.json'),
-		nodes,
-		connections: (raw.connections as Record<string, unknown>) ?? {},
-		settings: { executionOrder: 'v1' },
-	};
-}
-
 export interface ImportedWorkflow {
 	id: string;
 	name: string;
@@ -66,18 +51,19 @@ export interface ImportedWorkflow {
 	nodes: Array<Record<string, unknown>>;
 }
 
+/** Imports examples/*.json as the e2e suite does: credential and the documented base URL swapped. */
 async function importExamples(client: N8nClient, credential: { id: string; name: string }): Promise<ImportedWorkflow[]> {
 	if (!fs.existsSync(EXAMPLES_DIR)) {
 		console.log('[dev] no examples/ folder: nothing to import');
 		return [];
 	}
-	const files = fs.readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json')).sort();
+	const files = exampleFiles();
 	if (files.length === 0) console.log('[dev] examples/ has no workflow JSON: nothing to import');
 	const imported: ImportedWorkflow[] = [];
 	for (const file of files) {
 		let workflow: WorkflowJson;
 		try {
-			workflow = prepareExample(JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')), credential, file);
+			workflow = loadExample(file, credential, client.baseUrl);
 		} catch (error) {
 			console.warn(`[dev] WARNING: skipped examples/${file}: ${(error as Error).message}`);
 			continue;

@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { nodeProperties } from './actions/descriptions';
+import { nodeProperties, OPERATION_TITLES } from './actions/descriptions';
 import {
 	executeMakeCallAndWait,
 	RESUME_WEBHOOKS,
@@ -24,7 +24,7 @@ export class EsmsVoice implements INodeType {
 		icon: { light: 'file:esms.svg', dark: 'file:esms.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: `={{ ${JSON.stringify(OPERATION_TITLES)}[$parameter["operation"]] ?? $parameter["operation"] }}`,
 		description: 'Place automated voice calls through eSMS.vn (VIHAT): recordings, text-to-speech, IVR and voice OTP',
 		defaults: { name: 'eSMS Voice' },
 		usableAsTool: true,

@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { requestSettingsOption } from './common';
 import { ITEM_OPERATIONS } from './router';
-import { WAIT_OPERATIONS, waitDescription } from './call/waitForResult';
+import { WAIT_OPERATIONS, waitLimitFields, waitNotice } from './call/waitForResult';
 
 const resourceField: INodeProperties = {
 	displayName: 'Resource',
@@ -81,16 +81,28 @@ const accountOperations: INodeProperties = {
 	default: 'getBalance',
 };
 
+/** Short names for the canvas subtitle. */
+export const OPERATION_TITLES: Record<string, string> = {
+	makeCall: 'Make Call',
+	makeCallAndWait: 'Make Call and Wait',
+	makeCallFromTemplate: 'Call From Template',
+	makeCallFromTemplateAndWait: 'Call From Template and Wait',
+	sendVoiceOtp: 'Send Voice OTP',
+	getStatus: 'Get Status',
+	getBalance: 'Get Balance',
+};
+
 export const CALL_PLACING_OPERATIONS = ['makeCall', 'makeCallFromTemplate', 'sendVoiceOtp'];
 
 export const nodeProperties: INodeProperties[] = [
 	resourceField,
 	callOperations,
 	accountOperations,
+	waitNotice,
 	...Object.values(ITEM_OPERATIONS).flatMap((operations) =>
 		Object.values(operations).flatMap((operation) => operation.description),
 	),
-	...waitDescription,
+	...waitLimitFields,
 	requestSettingsOption([...CALL_PLACING_OPERATIONS, ...WAIT_OPERATIONS], true),
 	requestSettingsOption(['getStatus', 'getBalance'], false),
 ];

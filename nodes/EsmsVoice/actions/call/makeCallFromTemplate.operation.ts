@@ -45,12 +45,12 @@ const description: INodeProperties[] = [
 				name: 'variable',
 				values: [
 					{
-						displayName: 'Value',
+						displayName: 'Variable Value',
 						name: 'value',
 						type: 'string',
 						default: '',
 						placeholder: 'Nguyễn Văn An',
-						description: 'Text read out in place of the next variable of the script',
+						description: 'Text read out in place of a variable of the script: the first entry fills the first variable, and so on',
 					},
 				],
 			},

@@ -42,15 +42,16 @@ export const RESUME_WEBHOOKS: IWebhookDescription[] = [
 
 const UNIT_MS: Record<string, number> = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 };
 
-export const waitDescription: INodeProperties[] = [
-	{
-		displayName:
-			'The execution waits until eSMS reports the final result of the call, then continues with it. Use it for one call per execution (for many, loop with batch size 1, or use Make Call with the eSMS Voice Trigger).',
-		name: 'waitNotice',
-		type: 'notice',
-		default: '',
-		displayOptions: { show: { resource: ['call'], operation: WAIT_OPERATIONS } },
-	},
+export const waitNotice: INodeProperties = {
+	displayName:
+		'The execution waits until eSMS reports the final result of the call, then continues with it. Use it for one call per execution (for many, loop with batch size 1, or use Make Call with the eSMS Voice Trigger).',
+	name: 'waitNotice',
+	type: 'notice',
+	default: '',
+	displayOptions: { show: { resource: ['call'], operation: WAIT_OPERATIONS } },
+};
+
+export const waitLimitFields: INodeProperties[] = [
 	{
 		displayName: 'Limit Wait Time',
 		name: 'limitWaitTime',
