@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark, one run, printed as tables (and written to bench/results.md).
- * Usage: npm run bench [-- --only bulk,overhead,intake,package] [--items N]
+ * Usage: npm run bench [-- --only bulk,overhead,intake,package] [--items N] [--callbacks N]
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -32,7 +32,14 @@ async function main(): Promise<void> {
 	};
 	if (only.includes('bulk')) add(`Bulk Make Call: ${items} items, 100 ms simulated latency`, await benchBulk(items, 100));
 	if (only.includes('overhead')) add(`Overhead: ${items} items, no latency, concurrency 10 (best of 3)`, await benchOverhead(items));
-	if (only.includes('intake')) add('Callback intake: 2,000 callbacks (10% repeated), 50 in flight, real n8n 2.41.1', await benchIntake());
+	const callbacksArg = args.indexOf('--callbacks');
+	const callbacks = callbacksArg >= 0 ? Number(args[callbacksArg + 1]) : 2000;
+	if (only.includes('intake')) {
+		const title = `Callback intake: ${callbacks} callbacks (10% repeated), 50 in flight, real n8n 2.41.1`;
+		add(`${title}, default settings`, await benchIntake(callbacks));
+		// n8n skips its expression isolate for its own Webhook node only; the legacy engine has none.
+		add(`${title}, N8N_EXPRESSION_ENGINE=legacy`, await benchIntake(callbacks, { N8N_EXPRESSION_ENGINE: 'legacy' }));
+	}
 	if (only.includes('package')) add('Package', benchPackage());
 	fs.writeFileSync(path.join(__dirname, 'results.md'), `${sections.join('\n\n')}\n`);
 	console.log(`written to ${path.join('bench', 'results.md')}`);

@@ -39,8 +39,10 @@ export interface StartedInstance {
 }
 
 /** Starts n8n with this package, creates the owner and an API key. */
-export async function startInstance(options: { logFile?: string; echo?: boolean } = {}): Promise<StartedInstance> {
-	const handle = await startN8n({ packageDir: packageDir(), logFile: options.logFile, echo: options.echo });
+export async function startInstance(
+	options: { logFile?: string; echo?: boolean; env?: Record<string, string> } = {},
+): Promise<StartedInstance> {
+	const handle = await startN8n({ packageDir: packageDir(), logFile: options.logFile, echo: options.echo, env: options.env });
 	try {
 		const client = new N8nClient(handle.baseUrl);
 		await client.setupOwner(E2E_OWNER);
