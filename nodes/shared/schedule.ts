@@ -5,10 +5,10 @@
  */
 
 const VIETNAM_OFFSET_MS = 7 * 60 * 60 * 1000;
-const ISO_LOCAL =
-	/^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$/;
+/** The date and time fields of an ISO string, whatever follows them. */
+const ISO_FIELDS = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?/;
+const ISO_LOCAL = new RegExp(`${ISO_FIELDS.source}$`);
 const HAS_ZONE = /(?:Z|[+-]\d{2}:?\d{2})$/i;
-const ISO_WITH_ZONE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?/;
 const ESMS_STYLE = /^(\d{4})[/-](\d{2})[/-](\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 
 export type SendDateStyle = 'voice' | 'rest';
@@ -67,7 +67,7 @@ export function toInstant(value: unknown, timeZone: string): number | undefined 
 	}
 	if (!HAS_ZONE.test(text)) return undefined;
 	// Date.parse rolls impossible days over (2026-02-30T10:00:00Z → 2 March): check the fields first.
-	const withZone = ISO_WITH_ZONE.exec(text);
+	const withZone = ISO_FIELDS.exec(text);
 	if (withZone && !isValidWallClock(withZone.slice(1, 7).map((part) => Number(part ?? 0)))) return undefined;
 	const parsed = Date.parse(text);
 	return Number.isNaN(parsed) ? undefined : parsed;
