@@ -2,7 +2,6 @@
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
 import tsParser from '@typescript-eslint/parser';
-import jsonParser from 'jsonc-eslint-parser';
 
 const asErrors = (rules) =>
 	Object.fromEntries(
@@ -37,8 +36,9 @@ export default [
 		languageOptions: { parser: tsParser, parserOptions: { sourceType: 'module' } },
 	},
 	{
+		// The package.json rules of both plugins read the TypeScript parser's AST of the JSON.
 		files: ['**/*.json'],
-		languageOptions: { parser: jsonParser },
+		languageOptions: { parser: tsParser, parserOptions: { extraFileExtensions: ['.json'] } },
 	},
 	{
 		...n8nCommunityNodesPlugin.configs.recommended,
