@@ -253,7 +253,25 @@ function exampleNode(workflow: ImportedWorkflow, name: string): { id: string; na
 	return { id: node.id, name };
 }
 
-const SHOTS: Array<{ name: string; take: (ctx: Context) => Promise<void> }> = [
+interface Shot {
+	name: string;
+	take: (ctx: Context) => Promise<void>;
+}
+
+/** A node of the scratch workflow, opened and checked to show `operation`. */
+function scratchShot(name: string, key: keyof Context['scratch']['nodes'], operation: string): Shot {
+	return {
+		name,
+		take: async ({ page, baseUrl, scratch }) => {
+			const node = scratch.nodes[key];
+			const ndv = await openNode(page, baseUrl, scratch.id, node.id, node.name);
+			await expectSelect(ndv, 'operation', operation);
+			await savePanel(page, ndv, name);
+		},
+	};
+}
+
+const SHOTS: Shot[] = [
 	{
 		name: 'canvas-order-call-and-wait',
 		take: async ({ page, baseUrl, env }) => {
@@ -291,33 +309,9 @@ const SHOTS: Array<{ name: string; take: (ctx: Context) => Promise<void> }> = [
 			await savePanel(page, ndv, 'node-make-call');
 		},
 	},
-	{
-		name: 'node-make-call-from-template',
-		take: async ({ page, baseUrl, scratch }) => {
-			const node = scratch.nodes.template;
-			const ndv = await openNode(page, baseUrl, scratch.id, node.id, node.name);
-			await expectSelect(ndv, 'operation', 'Make Call From Template');
-			await savePanel(page, ndv, 'node-make-call-from-template');
-		},
-	},
-	{
-		name: 'node-send-voice-otp',
-		take: async ({ page, baseUrl, scratch }) => {
-			const node = scratch.nodes.otp;
-			const ndv = await openNode(page, baseUrl, scratch.id, node.id, node.name);
-			await expectSelect(ndv, 'operation', 'Send Voice OTP');
-			await savePanel(page, ndv, 'node-send-voice-otp');
-		},
-	},
-	{
-		name: 'node-get-status',
-		take: async ({ page, baseUrl, scratch }) => {
-			const node = scratch.nodes.status;
-			const ndv = await openNode(page, baseUrl, scratch.id, node.id, node.name);
-			await expectSelect(ndv, 'operation', 'Get Status');
-			await savePanel(page, ndv, 'node-get-status');
-		},
-	},
+	scratchShot('node-make-call-from-template', 'template', 'Make Call From Template'),
+	scratchShot('node-send-voice-otp', 'otp', 'Send Voice OTP'),
+	scratchShot('node-get-status', 'status', 'Get Status'),
 	{
 		name: 'node-wait-for-result',
 		take: async ({ page, baseUrl, env }) => {
