@@ -9,12 +9,8 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { nodeProperties, OPERATION_TITLES } from './actions/descriptions';
-import {
-	executeMakeCallAndWait,
-	RESUME_WEBHOOKS,
-	resumeOnCallback,
-	WAIT_OPERATIONS,
-} from './actions/call/waitForResult';
+import { WAIT_OPERATIONS } from './actions/operations';
+import { executeMakeCallAndWait, RESUME_WEBHOOKS, resumeOnCallback } from './actions/call/waitForResult';
 import { ITEM_OPERATIONS, runItemOperation } from './actions/router';
 
 export class EsmsVoice implements INodeType {

@@ -2,6 +2,7 @@
 import { createHash, randomUUID } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { WAIT_OPERATIONS } from './operations';
 import { requireCallbackUrl, requireRequestId, requireSchedule, isBlank } from './validate';
 import type { SendDateStyle } from '../../shared/schedule';
 import { PARAM } from '../../shared/wire';
@@ -59,7 +60,7 @@ export const callbackUrlField: INodeProperties = {
 	description:
 		'Where eSMS sends the call result (HTTP GET). Paste the production URL of an eSMS Voice Trigger node here.',
 	// The wait operations use the execution's own resume URL instead.
-	displayOptions: { hide: { '/operation': ['makeCallAndWait', 'makeCallFromTemplateAndWait'] } },
+	displayOptions: { hide: { '/operation': WAIT_OPERATIONS } },
 };
 
 export const requestIdField: INodeProperties = {

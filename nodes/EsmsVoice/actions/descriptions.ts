@@ -3,7 +3,8 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { requestSettingsOption } from './common';
 import { ITEM_OPERATIONS } from './router';
-import { WAIT_OPERATIONS, waitLimitFields, waitNotice } from './call/waitForResult';
+import { waitLimitFields, waitNotice } from './call/waitForResult';
+import { WAIT_OPERATIONS } from './operations';
 
 const resourceField: INodeProperties = {
 	displayName: 'Resource',

@@ -62,14 +62,14 @@ export async function runItemOperation(this: IExecuteFunctions, operation: ItemO
 	if (invalid && !continueOnFail) throw invalid;
 
 	let fatal = false;
-	const outcomes = await mapWithConcurrency<PreparedRequest | Error, Outcome>(
+	const outcomes = await mapWithConcurrency(
 		prepared,
 		concurrency,
-		async (entry, i) => {
-			if (entry instanceof NodeApiError || entry instanceof NodeOperationError) return entry;
+		async (entry, i): Promise<Outcome> => {
+			if (entry instanceof Error) return entry;
 			try {
-				const answer = await sendEsmsRequest.call(this, (entry as PreparedRequest).request, ctx.settings);
-				return operation.toOutput.call(this, answer, entry as PreparedRequest, ctx);
+				const answer = await sendEsmsRequest.call(this, entry.request, ctx.settings);
+				return operation.toOutput.call(this, answer, entry, ctx);
 			} catch (error) {
 				if (!continueOnFail) fatal = true;
 				return asNodeError(this, error, i, secrets);

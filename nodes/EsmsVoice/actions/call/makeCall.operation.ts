@@ -3,11 +3,12 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { ENDPOINTS, PARAM } from '../../../shared/wire';
 import { buildCommonCallParams, callbackUrlField, requestIdField, scheduleField } from '../common';
+import { RECORDING_WAIT_OPERATION } from '../operations';
 import type { ItemOperation, OperationContext, PreparedRequest } from '../types';
 import { isBlank, requireInteger, requireIvrKey, requirePhone, requireText } from '../validate';
 import { placedCallOutput } from './placedCall';
 
-export const RECORDING_OPERATIONS = ['makeCall', 'makeCallAndWait'];
+export const RECORDING_OPERATIONS = ['makeCall', RECORDING_WAIT_OPERATION];
 const show = { resource: ['call'], operation: RECORDING_OPERATIONS };
 
 const KEYS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'].map((key) => ({ name: key, value: key }));

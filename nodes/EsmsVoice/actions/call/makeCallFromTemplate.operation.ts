@@ -3,12 +3,13 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { ENDPOINTS, MAX_SPEED, MIN_SPEED, PARAM, VARIABLE_SEPARATOR, VOICES } from '../../../shared/wire';
 import { buildCommonCallParams, callbackUrlField, requestIdField, scheduleField } from '../common';
+import { TEMPLATE_WAIT_OPERATION } from '../operations';
 import type { ItemOperation, OperationContext, PreparedRequest } from '../types';
 import { inputError, isBlank, requireInteger, requirePhone, requireText } from '../validate';
 import { phoneField } from './makeCall.operation';
 import { placedCallOutput } from './placedCall';
 
-export const TEMPLATE_OPERATIONS = ['makeCallFromTemplate', 'makeCallFromTemplateAndWait'];
+export const TEMPLATE_OPERATIONS = ['makeCallFromTemplate', TEMPLATE_WAIT_OPERATION];
 const show = { resource: ['call'], operation: TEMPLATE_OPERATIONS };
 
 const VOICE_NAMES: Record<(typeof VOICES)[number], string> = {

@@ -17,6 +17,7 @@ import { parseEsmsCallback } from '../../../shared/callback';
 import { toInstant } from '../../../shared/schedule';
 import { PARAM, SEND_STATUS_FINAL } from '../../../shared/wire';
 import { sendEsmsRequest } from '../../transport';
+import { RECORDING_WAIT_OPERATION, WAIT_OPERATIONS } from '../operations';
 import { loadOperationContext } from '../router';
 import type { OperationContext, PreparedRequest } from '../types';
 import { inputError, requireInteger } from '../validate';
@@ -24,7 +25,6 @@ import { buildRecordingCallParams } from './makeCall.operation';
 import { buildTemplateCallParams } from './makeCallFromTemplate.operation';
 import { placedCallOutput } from './placedCall';
 
-export const WAIT_OPERATIONS = ['makeCallAndWait', 'makeCallFromTemplateAndWait'];
 
 /** n8n checks this token on resume; it must never reach the output. */
 const RESUME_TOKEN_PARAM = 'signature';
@@ -144,7 +144,7 @@ export async function executeMakeCallAndWait(this: IExecuteFunctions, operation:
 		);
 	}
 	const { ctx } = await loadOperationContext.call(this);
-	const build = operation === 'makeCallAndWait' ? buildRecordingCallParams : buildTemplateCallParams;
+	const build = operation === RECORDING_WAIT_OPERATION ? buildRecordingCallParams : buildTemplateCallParams;
 	const prepared = build.call(this, 0, ctx);
 	if (prepared.request.params[PARAM.callbackUrl] !== undefined) {
 		throw inputError(this, 0, 'Callback URL', 'cannot be set in this operation', 'no Callback URL: the node uses the URL that resumes this execution');
