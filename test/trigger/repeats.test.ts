@@ -9,7 +9,7 @@ import type { IDataObject, INodeType } from 'n8n-workflow';
 import { NODE_NAME, rawGet, startTrigger, type TriggerServerOptions } from './trigger-server';
 
 const PATH = '/webhook/esms-voice';
-const STARTED = { message: 'Workflow was started' };
+const STARTED = { received: true, started: true };
 const REPEATED = { received: true, started: false, reason: 'repeated delivery' };
 const HOUR = 3_600_000;
 

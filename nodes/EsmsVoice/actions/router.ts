@@ -41,7 +41,13 @@ export async function loadOperationContext(this: IExecuteFunctions): Promise<{ c
 	const retries = setting('networkRetries', 'Network Retries', 2, 0, 10);
 	const retryDelayMs = setting('networkRetryDelayMs', 'Network Retry Delay (Ms)', 1000, 0);
 	const concurrency = setting('concurrency', 'Concurrency', 10, 1, 50);
-	const settings = await loadTransportSettings.call(this, { timeoutMs: timeoutSeconds * 1000, retries, retryDelayMs });
+	const callsPerSecond = setting('callsPerSecond', 'Calls per Second', 0, 0, 1000);
+	const settings = await loadTransportSettings.call(this, {
+		timeoutMs: timeoutSeconds * 1000,
+		retries,
+		retryDelayMs,
+		callsPerSecond,
+	});
 	return { ctx: { settings, autoRequestId: options.autoRequestId !== false }, concurrency };
 }
 
