@@ -252,7 +252,7 @@ export function isSuccess(answer: EsmsAnswer): boolean {
 
 export async function loadTransportSettings(
 	this: IExecuteFunctions,
-	overrides: { timeoutMs: number; retries: number; retryDelayMs: number; callsPerSecond: number },
+	overrides: { timeoutMs: number; retries: number; retryDelayMs: number; callsPerSecond: number; rateLimitRetries: number },
 ): Promise<TransportSettings> {
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	const custom = credentials.useCustomBaseUrls === true;
@@ -264,7 +264,7 @@ export async function loadTransportSettings(
 		retries: overrides.retries,
 		retryDelayMs: overrides.retryDelayMs,
 		pacer: new RequestPacer(overrides.callsPerSecond),
-		rateLimitRetries: RATE_LIMIT_RETRIES,
+		rateLimitRetries: overrides.rateLimitRetries,
 		rateLimitDelayMs: RATE_LIMIT_DELAY_MS,
 	};
 }

@@ -110,6 +110,15 @@ export function requestSettingsOption(operations: string[], includeRequestId: bo
 			description: 'Wait before the first network retry; doubles for each further retry',
 		},
 		{
+			displayName: 'Rate Limit Retries',
+			name: 'rateLimitRetries',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 20 },
+			default: 10,
+			description:
+				'How many times an item is sent again when eSMS answers 160 (over the requests per second; nothing was placed). Waits 0.25 s, then twice as long each time, at most 8 s.',
+		},
+		{
 			displayName: 'Timeout (Seconds)',
 			name: 'timeoutSeconds',
 			type: 'number',
