@@ -16,7 +16,7 @@ export const triggerProperties: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether to start only when the call has finished (send status 5), ignoring the "waiting" and "sent, awaiting report" updates',
+			'Whether to start only for final results (send status 5, or a callback without a send status), ignoring the "waiting" and "sent, awaiting report" updates',
 	},
 	{
 		displayName: 'Options',
@@ -31,11 +31,12 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'options',
 				options: [
 					{ name: 'Any Result', value: 'any' },
-					{ name: 'Only Answered Calls', value: 'answered' },
-					{ name: 'Only Calls Not Answered', value: 'notAnswered' },
+					{ name: 'Only Answered Calls and Delivered Voice OTPs', value: 'answered' },
+					{ name: 'Only Calls Not Answered and Voice OTPs Not Delivered', value: 'notAnswered' },
 				],
 				default: 'any',
-				description: 'Whether to start only for answered calls, or only for calls nobody answered',
+				description:
+					'Whether to start only for answered calls (voice OTP: delivered), or only for calls nobody answered (voice OTP: not delivered)',
 			},
 			{
 				displayName: 'Ignore Repeated Deliveries',
@@ -60,7 +61,8 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: '1,2',
-				description: 'Comma-separated keys; start only when the listener pressed one of them. Leave empty for any.',
+				description:
+					'Comma-separated keys; start only when the listener pressed one of them (voice OTP results, which have no key, then start nothing). Leave empty for any.',
 			},
 			{
 				displayName: 'Remember Deliveries For (Hours)',
@@ -69,6 +71,18 @@ export const triggerProperties: INodeProperties[] = [
 				typeOptions: { minValue: 1 },
 				default: DEFAULT_REMEMBER_HOURS,
 				description: 'How long a delivered callback is remembered to recognise repeats',
+			},
+			{
+				displayName: 'Results For',
+				name: 'resultKinds',
+				type: 'options',
+				options: [
+					{ name: 'Calls and Voice OTPs', value: 'all' },
+					{ name: 'Only Calls', value: 'calls' },
+					{ name: 'Only Voice OTPs', value: 'voiceOtp' },
+				],
+				default: 'all',
+				description: 'Which results start the workflow: call results (ReferenceId), voice OTP results (SMSID), or both',
 			},
 		],
 	},

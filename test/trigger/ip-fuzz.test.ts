@@ -7,7 +7,7 @@ import { rawGet, startTrigger, type RawAnswer } from './trigger-server';
 
 const PATH = '/webhook/esms-voice';
 const QUERY = 'ReferenceId=ip-1&CallDuration=13&CallStatus=ANSWERED&Ivr=1&Price=500.0000&SentResult=1&CID=02871002454&SendStatus=5';
-const STARTED = { message: 'Workflow was started' };
+const STARTED = { received: true, started: true };
 const FORBIDDEN = { error: 'This address is not allowed to send eSMS callbacks' };
 
 async function fromClient(ipAllowlist: string, client: '127.0.0.1' | '::1', host?: TriggerServerOptions['host'], path = `${PATH}?${QUERY}`) {

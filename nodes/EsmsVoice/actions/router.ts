@@ -8,7 +8,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { mapWithConcurrency } from '../../shared/concurrency';
 import { redactSecrets } from '../../shared/redact';
-import { loadTransportSettings, sendEsmsRequest } from '../transport';
+import { loadTransportSettings, RATE_LIMIT_RETRIES, sendEsmsRequest } from '../transport';
 import { getBalance } from './account/getBalance.operation';
 import { getStatus } from './call/getStatus.operation';
 import { makeCall } from './call/makeCall.operation';
@@ -41,7 +41,15 @@ export async function loadOperationContext(this: IExecuteFunctions): Promise<{ c
 	const retries = setting('networkRetries', 'Network Retries', 2, 0, 10);
 	const retryDelayMs = setting('networkRetryDelayMs', 'Network Retry Delay (Ms)', 1000, 0);
 	const concurrency = setting('concurrency', 'Concurrency', 10, 1, 50);
-	const settings = await loadTransportSettings.call(this, { timeoutMs: timeoutSeconds * 1000, retries, retryDelayMs });
+	const callsPerSecond = setting('callsPerSecond', 'Calls per Second', 0, 0, 1000);
+	const rateLimitRetries = setting('rateLimitRetries', 'Rate Limit Retries', RATE_LIMIT_RETRIES, 0, 20);
+	const settings = await loadTransportSettings.call(this, {
+		timeoutMs: timeoutSeconds * 1000,
+		retries,
+		retryDelayMs,
+		callsPerSecond,
+		rateLimitRetries,
+	});
 	return { ctx: { settings, autoRequestId: options.autoRequestId !== false }, concurrency };
 }
 
