@@ -57,9 +57,10 @@ async function placeAndCapture(callbackStyle: CallbackStyle, executionId: string
 }
 
 /** A waiting execution whose call has not called back yet (the call lasts a minute). */
-async function placeWaiting(executionId: string): Promise<{ waiting: Waiting; referenceId: string }> {
+async function placeWaiting(executionId: string, code?: string): Promise<{ waiting: Waiting; referenceId: string }> {
 	const sim = new EsmsSimulator({ callDelayMs: 60_000 });
 	await sim.start();
+	if (code) sim.setOutcome('0912345678', { callStatus: 'ANSWERED', code });
 	stops.push(() => sim.stop());
 	const wf = waitWorkflow(sim, {}, { executionId });
 	const result = await runWait(wf);
@@ -193,6 +194,16 @@ describe('only the call this execution placed resumes it', () => {
 			expect(JSON.stringify({ ...json, raw: null })).not.toMatch(/0999999999|forged|esms/);
 		}
 	});
+});
+
+test('eSMS answered "already placed" (124) without a reference ID: the first final result resumes it', async () => {
+	const { waiting, referenceId } = await placeWaiting('exec-already-placed', '124');
+	expect(referenceId).toBeNull();
+	const { result, logs } = await resume(waiting, `/webhook-waiting/exec-already-placed?signature=t&esmsWait=1&ReferenceId=earlier-attempt&${FINAL}`);
+	expect(result.workflowData?.[0][0].json).toMatchObject({
+		referenceId: 'earlier-attempt', requestId: rid('exec-already-placed'), phone: '0912345678', resultReceived: true,
+	});
+	expect(logs.filter((entry) => entry.level === 'warn')).toEqual([]);
 });
 
 test('a repeated signature parameter (after a stray "?") is not leaked either', async () => {
