@@ -94,7 +94,13 @@ async function activationFailure(client: N8nClient, workflowId: string): Promise
 	try {
 		await client.activateWorkflow(workflowId);
 	} catch (error) {
-		if (error instanceof N8nError && error.status === 400) return error.body;
+		if (error instanceof N8nError && error.status === 400) {
+			try {
+				return String((JSON.parse(error.body) as { message?: unknown }).message);
+			} catch {
+				return error.body;
+			}
+		}
 		throw error;
 	}
 	interface Status {
