@@ -8,7 +8,7 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { type CallResult } from '../shared/callResult';
 import { deliveryKey, parseEsmsCallback } from '../shared/callback';
@@ -45,6 +45,22 @@ function filteredOut(result: TriggerResult, onlyFinal: boolean, options: Trigger
 	return undefined;
 }
 
+/**
+ * Run when the workflow is activated (and on "Listen for test event"): an unusable IP Allowlist
+ * fails the activation with its reasons, shown in the editor; host bits only warn (server log).
+ */
+function checkAllowlist(ctx: IHookFunctions): void {
+	const text = ((ctx.getNodeParameter('options', {}) as TriggerOptions).ipAllowlist ?? '').trim();
+	if (!text) return;
+	const { problems, warnings } = parseAllowlist(text);
+	for (const warning of warnings) ctx.logger.warn(`eSMS Voice Trigger: IP allowlist: ${warning}`);
+	if (problems.length > 0) {
+		throw new NodeOperationError(ctx.getNode(), `IP Allowlist: ${problems.join('; ')}`, {
+			description: 'Fix the IP Allowlist option (comma-separated addresses or CIDR ranges, e.g. 203.0.113.10, 198.51.100.0/24), or leave it empty to allow any sender.',
+		});
+	}
+}
+
 export class EsmsVoiceTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'eSMS Voice Trigger',
@@ -75,9 +91,11 @@ export class EsmsVoiceTrigger implements INodeType {
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
+				checkAllowlist(this);
 				return true;
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
+				checkAllowlist(this);
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
@@ -112,9 +130,12 @@ export class EsmsVoiceTrigger implements INodeType {
 			const options = this.getNodeParameter('options', {}) as TriggerOptions;
 			const allowlist = (options.ipAllowlist ?? '').trim();
 			if (allowlist) {
+				// Activation refuses these lists; one activated before that check is still read safely.
 				const { rules, invalid } = parseAllowlist(allowlist);
 				if (invalid.length > 0) {
 					this.logger.warn(`eSMS Voice Trigger: ignoring invalid IP allowlist entries: ${invalid.join(', ')}`);
+				} else if (rules.length === 0) {
+					this.logger.warn('eSMS Voice Trigger: the IP allowlist lists no address: every callback is refused');
 				}
 				const ip = request.ip ?? request.socket?.remoteAddress;
 				if (!isAllowed(ip, rules)) return reject(403, 'This address is not allowed to send eSMS callbacks');

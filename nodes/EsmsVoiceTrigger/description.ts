@@ -53,7 +53,7 @@ export const triggerProperties: INodeProperties[] = [
 				default: '',
 				placeholder: '203.0.113.10, 198.51.100.0/24',
 				description:
-					'Comma-separated IP addresses or CIDR ranges allowed to call this URL; others get HTTP 403. Leave empty to allow any.',
+					'Comma-separated IP addresses or CIDR ranges allowed to call this URL; others get HTTP 403. Leave empty to allow any. "/0" only as 0.0.0.0/0 or ::/0; an invalid entry stops the workflow from being published. Behind a proxy, set N8N_PROXY_HOPS.',
 			},
 			{
 				displayName: 'Only These Keys Pressed',

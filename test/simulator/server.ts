@@ -210,7 +210,7 @@ export class EsmsSimulator {
 			const fault = route.endpoint ? this.faults.take(route.endpoint) : undefined;
 			if (fault) {
 				this.log(`${route.host} ${route.name} -> fault ${fault.kind}`);
-				if (!(await applyFault(fault, response, this.requestTimers))) return;
+				if (!(await applyFault(fault, response, this.requestTimers, { method, url: request.url ?? '/', body: text }))) return;
 			}
 			const reply = this.dispatch(route, record);
 			record.code = reply.code;

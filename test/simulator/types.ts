@@ -99,7 +99,8 @@ export interface CallbackAttempt {
 	time: number;
 }
 
-export type FaultKind = 'latency' | 'http500' | 'http503' | 'reset' | 'html' | 'hang';
+/** echo: a gateway whose ErrorMessage repeats the request it refused (query, body, and URL-encoded). */
+export type FaultKind = 'latency' | 'http500' | 'http503' | 'reset' | 'html' | 'hang' | 'echo';
 
 export interface FaultSpec {
 	/** Default: any endpoint. */

@@ -122,6 +122,30 @@ describe('redactSecrets', () => {
 		expect(out).not.toContain('LIVE-API');
 	});
 
+	test.each([
+		[
+			'CallbackUrl encoded once in a query',
+			'GET /x CallbackUrl=https%3A%2F%2Fn8n.example.com%2Fwebhook-waiting%2F12%3Fsignature%3Dtok123%26esmsWait%3D1&Phone=09',
+			'GET /x CallbackUrl=https%3A%2F%2Fn8n.example.com%2Fwebhook-waiting%2F12%3F…&Phone=09',
+		],
+		[
+			'CallbackUrl encoded twice (a URL inside an encoded URL)',
+			'url=%2Fx%3FCallbackUrl%3Dhttps%253A%252F%252Fn8n%252Fw%253Fsignature%253Dtok123%2526esmsWait%253D1%26Phone%3D09 end',
+			'url=%2Fx%3FCallbackUrl%3Dhttps%253A%252F%252Fn8n%252Fw%253F… end',
+		],
+		['lower-case escapes', 'u=https%3a%2f%2fh%2fw%3fsignature%3dtok123', 'u=https%3a%2f%2fh%2fw%3f…'],
+		['JSON-escaped URL', '{"CallbackUrl":"https:\\/\\/h\\/w?signature=tok123"}', '{"CallbackUrl":"https:\\/\\/h\\/w?…"}'],
+		['signature= outside a URL', 'token signature=tok123&x=1', 'token signature=***&x=1'],
+		['signature encoded once and twice', 'a signature%3Dtok123%26x b signature%253Dtok123%2526x', 'a signature%3D***%26x b signature%253D***%2526x'],
+		['signature in JSON', '{"signature":"tok123"}', '{"signature":"***"}'],
+		['ApiKey encoded twice', 'ApiKey%253Dabc%2526SecretKey%253Ddef', 'ApiKey%253D***%2526SecretKey%253D***'],
+		['ApiKey in encoded JSON', '%7B%22ApiKey%22%3A%22abc%22%2C%22SecretKey%22%3A%22def%22%7D', '%7B%22ApiKey%22%3A%22***%22%2C%22SecretKey%22%3A%22***%22%7D'],
+		['known secret encoded twice', `k=${encodeURIComponent(encodeURIComponent(SECRET))}.`, 'k=***.'],
+		['known secret with + for spaces', 'k=a+b+c+d.', 'k=***.'],
+	])('%s', (_label, input, expected) => {
+		expect(redactSecrets(input, [...secrets, 'a b c d'])).toBe(expected);
+	});
+
 	test('short or empty secrets are not used (they would shred ordinary text)', () => {
 		expect(redactSecrets('abc def', ['abc', '', undefined])).toBe('abc def');
 	});
