@@ -4,6 +4,7 @@ import { nodeOutput, type WorkflowJson } from './lib/n8n-client';
 import { exampleFiles, loadExample } from './lib/examples';
 import { maskKeys, nodesRun, Scenario, type SimulatorWithCredential } from './lib/scenario';
 import { triggerUrl } from './lib/nodes';
+import { NODE_TYPES } from './lib/workflows';
 
 const FILES = {
 	order: 'order-confirmation-call.json',
@@ -11,7 +12,6 @@ const FILES = {
 	reminders: 'reminders-from-list.json',
 	wait: 'call-and-wait-then-branch.json',
 };
-const RESULT_TRIGGER_ID = '0b7c6a52-2f0e-4c1e-9a55-3e2b1d6f8a01';
 const BRANCHES = ['Confirmed', 'Cancelled', 'Follow up'];
 
 const VN_OFFSET_MS = 7 * 3600_000;
@@ -41,9 +41,14 @@ describe('the example workflows in a real n8n', () => {
 	beforeAll(async () => {
 		scenario = await Scenario.connect();
 		esms = await scenario.simulator('examples', { outcomeByLastDigit: true, callDelayMs: 1000 });
-		callbackUrl = triggerUrl(scenario.baseUrl, RESULT_TRIGGER_ID);
-		for (const file of exampleFiles()) {
-			workflows[file] = loadExample(file, esms.credential, scenario.baseUrl);
+		// As a user does: import the trigger workflow first, then paste its Production URL into the others.
+		workflows[FILES.result] = loadExample(FILES.result, esms.credential, scenario.baseUrl);
+		ids[FILES.result] = await scenario.workflow(workflows[FILES.result]);
+		const stored = await scenario.client.api<WorkflowJson>('GET', `/api/v1/workflows/${ids[FILES.result]}`);
+		const trigger = stored.nodes.find((node) => node.type === NODE_TYPES.trigger);
+		callbackUrl = triggerUrl(scenario.baseUrl, String(trigger?.webhookId));
+		for (const file of exampleFiles().filter((name) => name !== FILES.result)) {
+			workflows[file] = loadExample(file, esms.credential, scenario.baseUrl, { callbackUrl });
 			ids[file] = await scenario.workflow(workflows[file]);
 		}
 	});

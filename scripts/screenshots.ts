@@ -339,7 +339,7 @@ const SHOTS: Shot[] = [
 			});
 			const url = (await webhooks.locator('.webhook-url').innerText()).trim();
 			if (!url.includes('/webhook/') || url.includes('/webhook-test/')) throw new Error(`not the production URL: ${url}`);
-			await ndv.locator('.node-settings').getByText('Production URL above').waitFor({ state: 'visible' });
+			await ndv.locator('.node-settings').getByText('choose the "Production URL" tab').waitFor({ state: 'visible' });
 			await savePanel(page, ndv, 'trigger-production-url');
 		},
 	},
