@@ -344,6 +344,26 @@ const SHOTS: Shot[] = [
 		},
 	},
 	{
+		name: 'node-panel-search',
+		take: async ({ page, baseUrl }) => {
+			// what a newcomer sees: + → search "IVR" → the eSMS Voice entry → its Node details
+			await page.goto(`${baseUrl}/workflow/new`, { waitUntil: 'networkidle' });
+			await dismissPopups(page);
+			await page.getByTestId('canvas-add-button').click();
+			const creator = page.getByTestId('node-creator');
+			await creator.getByTestId('node-creator-search-bar').fill('IVR');
+			const name = page.getByTestId('node-creator-item-name').getByText('eSMS Voice', { exact: true });
+			await creator.getByTestId('item-iterator-item').filter({ has: name }).first().click();
+			await creator.getByText('Node details', { exact: true }).waitFor({ state: 'visible' });
+			await creator.getByText('Actions (7)', { exact: true }).click();
+			await creator.getByText('Make a call from a recording', { exact: true }).waitFor({ state: 'visible' });
+			await settle(page);
+			const box = await creator.boundingBox();
+			if (!box) throw new Error('the node panel has no box');
+			await save(page, 'node-panel-search', box);
+		},
+	},
+	{
 		name: 'credential',
 		take: async ({ page, baseUrl, env }) => {
 			const credential = env.credential!;
