@@ -69,7 +69,10 @@ export class EsmsVoiceTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["onlyFinal"] ? "On final call result" : "On every call update"}}',
-		description: 'Starts the workflow when eSMS reports the result of a voice call or a voice OTP',
+		// n8n's node panel groups this trigger with the eSMS Voice node under one entry and shows this
+		// text for the entry (and its "Node details"), so it describes the pair, not the trigger alone.
+		description: 'Place automated voice calls and voice OTPs through eSMS.vn (VIHAT) and start workflows on their results',
+		documentationUrl: 'https://github.com/n8n-nodes-esms-voice/n8n-nodes-esms-voice#esms-voice-trigger',
 		defaults: { name: 'eSMS Voice Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

@@ -5,7 +5,7 @@ import { DEFAULT_REMEMBER_HOURS } from './deliveries';
 export const triggerProperties: INodeProperties[] = [
 	{
 		displayName:
-			'eSMS has no API to register this URL: copy the Production URL above into the Callback URL field of eSMS Voice > Make Call (Additional Fields), then publish this workflow. The Test URL only answers while this trigger is listening for a test event, so results of calls that finish later would be lost.',
+			'eSMS has no API to register this URL. Click "Webhook URLs" at the top of this panel, choose the "Production URL" tab and click the URL to copy it; paste it into the Callback URL field of eSMS Voice > Make Call (Additional Fields), then publish this workflow. The Test URL only answers while this trigger is listening for a test event, so results of calls that finish later would be lost.',
 		name: 'setupNotice',
 		type: 'notice',
 		default: '',

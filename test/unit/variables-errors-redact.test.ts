@@ -28,7 +28,7 @@ describe('joinTemplateVariables', () => {
 			error = e;
 		}
 		expect(error).toBeInstanceOf(NodeOperationError);
-		expect((error as NodeOperationError).message).toBe('Item 4, field "Variables (value 2)": contains "||"');
+		expect((error as NodeOperationError).message).toBe('Item 5, field "Variables (value 2)": contains "||"');
 		expect((error as NodeOperationError).description).toBe(
 			'Expected text without "||" (eSMS uses it to separate the variables).',
 		);

@@ -97,14 +97,14 @@ describe('Limit Wait Time', () => {
 		const result = await runWait(waitWorkflow(sim, { limitWaitTime: true, limitType: 'atSpecifiedTime', maxDateAndTime: '2020-01-01T00:00:00Z' }));
 		expect(result.run.status).toBe('error');
 		expect(result.waitTill).toBeUndefined();
-		expect(result.errorOf(NODE_NAME)?.message).toBe('Item 0, field "Max Date and Time": is not a date in the future');
+		expect(result.errorOf(NODE_NAME)?.message).toBe('Item 1, field "Max Date and Time": is not a date in the future');
 		expect(sim.requests).toHaveLength(0);
 	});
 
 	test('amount 0 → error, no call', async () => {
 		const { sim } = handle;
 		const result = await runWait(waitWorkflow(sim, { limitWaitTime: true, resumeAmount: 0, resumeUnit: 'minutes' }));
-		expect(result.errorOf(NODE_NAME)?.message).toBe('Item 0, field "Amount": 0 is not allowed');
+		expect(result.errorOf(NODE_NAME)?.message).toBe('Item 1, field "Amount": 0 is not allowed');
 		expect(sim.requests).toHaveLength(0);
 	});
 });
@@ -151,7 +151,7 @@ describe('errors: nothing placed, no wait', () => {
 		const result = await runWait(waitWorkflow(sim, { phone: '12345' }));
 		expect(result.run.status).toBe('error');
 		expect(result.waitTill).toBeUndefined();
-		expect(result.errorOf(NODE_NAME)?.message).toBe('Item 0, field "Phone": "12345" is not a Vietnamese phone number');
+		expect(result.errorOf(NODE_NAME)?.message).toBe('Item 1, field "Phone": "12345" is not a Vietnamese phone number');
 		expect(sim.requests).toHaveLength(0);
 	});
 
@@ -199,7 +199,7 @@ describe('a Callback URL in Additional Fields', () => {
 			evaluateExpression: () => 'https://n8n.example.com/webhook-waiting/exec-cb-2?signature=t',
 		} as unknown as IExecuteFunctions;
 		await expect(executeMakeCallAndWait.call(ctx, 'makeCallAndWait')).rejects.toThrow(
-			'Item 0, field "Callback URL": cannot be set in this operation',
+			'Item 1, field "Callback URL": cannot be set in this operation',
 		);
 		expect(sim.requests).toHaveLength(0);
 	});

@@ -69,12 +69,12 @@ describe('rate limit (code 160)', () => {
 	test('Calls per Second and Rate Limit Retries are checked before anything is sent', async () => {
 		const bad = await runEsms(makeCallParams({ options: { callsPerSecond: -1 } }), { items: phones(1) });
 		expect([bad.error?.message, bad.error?.description]).toEqual([
-			'Item 0, field "Calls per Second": -1 is not allowed',
+			'Item 1, field "Calls per Second": -1 is not allowed',
 			'Expected a whole number from 0 to 1000.',
 		]);
 		const worse = await runEsms(makeCallParams({ options: { rateLimitRetries: 2.5 } }), { items: phones(1) });
 		expect([worse.error?.message, worse.error?.description]).toEqual([
-			'Item 0, field "Rate Limit Retries": 2.5 is not allowed',
+			'Item 1, field "Rate Limit Retries": 2.5 is not allowed',
 			'Expected a whole number from 0 to 20.',
 		]);
 		expect(h.sim.requests).toHaveLength(0);

@@ -164,7 +164,7 @@ describe('Get Status (GetSendStatus)', () => {
 	test('an empty reference ID is refused before sending', async () => {
 		const { error } = await runEsms(statusParams, { items: [{}] });
 		expect([error?.message, error?.description]).toEqual([
-			'Item 0, field "Reference ID": is empty',
+			'Item 1, field "Reference ID": is empty',
 			'Expected the referenceId returned by Make Call or Send Voice OTP.',
 		]);
 		expect(h.sim.requests).toHaveLength(0);

@@ -117,7 +117,7 @@ describe('Send Voice OTP (SendMultipleMessage_V4_post_json, SmsType 8)', () => {
 
 	test('empty content is refused before sending', async () => {
 		const { error } = await runEsms(otpParams({ content: '={{ $json.text }}' }), { items: [{ phone: '0912345678', text: '  ' }] });
-		expect([error?.message, error?.description]).toEqual(['Item 0, field "Content": is empty', 'Expected the text to read out.']);
+		expect([error?.message, error?.description]).toEqual(['Item 1, field "Content": is empty', 'Expected the text to read out.']);
 		expect(h.sim.requests).toHaveLength(0);
 	});
 

@@ -27,11 +27,11 @@ type Outcome = IDataObject | NodeApiError | NodeOperationError;
 function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number, secrets: string[]): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	const message = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
-	return new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: ${message}`, { itemIndex });
+	return new NodeOperationError(ctx.getNode(), `Item ${itemIndex + 1}: ${message}`, { itemIndex });
 }
 
 export async function loadOperationContext(this: IExecuteFunctions): Promise<{ ctx: OperationContext; concurrency: number }> {
-	// Node behaviour is set once for the whole batch, so it is read (and checked) at item 0.
+	// Node behaviour is set once for the whole batch, so it is read (and checked) at the first item.
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const setting = (name: string, field: string, fallback: number, min: number, max?: number) =>
 		isBlank(options[name]) ? fallback : requireInteger(this, 0, field, options[name], min, max);
