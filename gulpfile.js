@@ -1,5 +1,6 @@
-// Copies node and credential icons next to the compiled files, where n8n's `file:` icons resolve.
-const { src, dest } = require('gulp');
+// Copies what n8n reads beside the compiled files: node and credential icons (`file:` icons) and
+// the codex files (`*.node.json`: category, search aliases, documentation links in the node panel).
+const { src, dest, parallel } = require('gulp');
 
 function buildIcons() {
 	return src(['nodes/**/*.{png,svg}', 'credentials/**/*.{png,svg}'], { base: '.', encoding: false }).pipe(
@@ -7,4 +8,10 @@ function buildIcons() {
 	);
 }
 
+function buildCodex() {
+	return src(['nodes/**/*.node.json'], { base: '.' }).pipe(dest('dist'));
+}
+
 exports['build:icons'] = buildIcons;
+exports['build:codex'] = buildCodex;
+exports['build:assets'] = parallel(buildIcons, buildCodex);

@@ -64,6 +64,8 @@ export class N8nError extends Error {
 export class N8nClient {
 	readonly redactor = new Redactor();
 	apiKey?: string;
+	/** The n8n version this client talks to (e.g. "1.123.81"), where a request differs per version. */
+	n8nVersion?: string;
 	private readonly cookies = new Map<string, string>();
 
 	/** `browserId`: the header the session cookie is bound to (pass it with restoreSession()). */
@@ -141,7 +143,9 @@ export class N8nClient {
 
 	async createCredential(name: string, type: string, data: Record<string, unknown>): Promise<CreatedCredential> {
 		this.redactor.addFromCredentialData(data);
-		const created = await this.api<CreatedCredential>('POST', '/api/v1/credentials', { name, type, data });
+		// n8n 1.x's public API requires this field for a credential type with `authenticate` (2.x does not).
+		const body = this.n8nVersion?.startsWith('1.') ? { allowedHttpRequestDomains: 'all', ...data } : data;
+		const created = await this.api<CreatedCredential>('POST', '/api/v1/credentials', { name, type, data: body });
 		return { id: created.id, name: created.name, type: created.type };
 	}
 
