@@ -165,16 +165,28 @@ export class N8nClient {
 
 	/** Publishes (n8n 1.x: activates) a workflow: its triggers and webhooks go live. */
 	async activateWorkflow(id: string): Promise<void> {
-		try {
-			await this.api('POST', `/api/v1/workflows/${id}/publish`, {});
-		} catch (error) {
-			if (!(error instanceof N8nError) || error.status !== 404 || !/not found|cannot post/i.test(error.body)) throw error;
-			await this.api('POST', `/api/v1/workflows/${id}/activate`);
-		}
+		await this.publishOr('publish', 'activate', id);
 	}
 
+	/** Unpublishes (n8n 1.x: deactivates) a workflow. */
 	async deactivateWorkflow(id: string): Promise<void> {
-		await this.api('POST', `/api/v1/workflows/${id}/unpublish`);
+		await this.publishOr('unpublish', 'deactivate', id);
+	}
+
+	/** n8n 2.x's `/publish` and `/unpublish`; n8n 1.x has only `/activate` and `/deactivate` (404 or 405). */
+	private async publishOr(action: 'publish' | 'unpublish', legacy: 'activate' | 'deactivate', id: string): Promise<void> {
+		if (this.n8nVersion?.startsWith('1.')) {
+			await this.api('POST', `/api/v1/workflows/${id}/${legacy}`);
+			return;
+		}
+		try {
+			await this.api('POST', `/api/v1/workflows/${id}/${action}`, {});
+		} catch (error) {
+			if (!(error instanceof N8nError) || ![404, 405].includes(error.status) || !/not found|cannot post|not allowed/i.test(error.body)) {
+				throw error;
+			}
+			await this.api('POST', `/api/v1/workflows/${id}/${legacy}`);
+		}
 	}
 
 	async deleteWorkflow(id: string): Promise<void> {

@@ -225,7 +225,10 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nHandle> {
 					throw new StopPolling(`n8n exited early (code ${exited.code}, signal ${exited.signal})`);
 				}
 				const response = await fetch(`${baseUrl}/healthz/readiness`).catch(() => undefined);
-				return response?.ok ? true : undefined;
+				if (!response?.ok) return undefined;
+				// n8n 1.x answers readiness while it is still migrating, before its REST routes exist.
+				const settings = await fetch(`${baseUrl}/rest/settings`).catch(() => undefined);
+				return settings?.ok ? true : undefined;
 			},
 			{ timeoutMs: options.readyTimeoutMs ?? 120_000, intervalMs: 300, what: `n8n readiness on ${baseUrl}` },
 		);

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 
-import { resolveRegistryDir, resolveRuntime } from './runtime';
+import { resolveNode24, resolveRegistryDir } from './runtime';
 import { freePort, poll, settlesWithin, StopPolling } from './util';
 
 const run = promisify(execFile);
@@ -57,7 +57,7 @@ export interface LocalRegistry {
 export async function startLocalRegistry(workDir?: string): Promise<LocalRegistry> {
 	const registryDir = resolveRegistryDir();
 	// verdaccio 6's dependencies want Node >= 22: it runs on the Node 24 of the runtime.
-	const { node } = resolveRuntime('2');
+	const node = resolveNode24();
 	const dir = workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'esms-registry-'));
 	fs.mkdirSync(dir, { recursive: true });
 	const port = await freePort();

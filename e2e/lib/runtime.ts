@@ -96,6 +96,12 @@ export function resolveRuntime(line: N8nLine = selectedLine()): Runtime {
 	return runtime;
 }
 
+/** The Node 24 `node` binary (verdaccio's dependencies want Node >= 22): NODE24_BIN, else ensure-runtime.sh. */
+export function resolveNode24(): string {
+	const bin = process.env.NODE24_BIN || ensure(selectedLine() === '2' ? 'n8n=2' : 'n8n=1').NODE24_BIN;
+	return path.join(bin, 'node');
+}
+
 /** The cached verdaccio install (REGISTRY_DIR from the environment, else ensure-runtime.sh). */
 export function resolveRegistryDir(): string {
 	const dir = process.env.REGISTRY_DIR || ensure(selectedLine() === '2' ? 'n8n=2' : 'n8n=1').REGISTRY_DIR;
