@@ -157,7 +157,9 @@ describe('Make Call and Wait for Result in a real n8n', () => {
 	});
 
 	test("a callback with a stray second '?' still resumes the execution", async () => {
-		const esms = await scenario.simulator('wait-stray', { callbackStyle: 'strayQuestionMark', outcomeByLastDigit: true, callDelayMs: 1000 });
+		// The result 4 s after the call: with 1 s, n8n 1.123.81 had resumed and finished the execution
+		// before the first status poll could see it waiting.
+		const esms = await scenario.simulator('wait-stray', { callbackStyle: 'strayQuestionMark', outcomeByLastDigit: true, callDelayMs: 4000 });
 		const workflow = await waitWorkflow('stray', esms, { phone: '0912345671', additionalFields: { requestId: 'e2e-wait-stray' } });
 		const id = await startAndWait(workflow);
 
