@@ -126,8 +126,11 @@ describe('Make Call and Wait for Result in a real n8n', () => {
 		);
 		expect(esms.sim.callbacks.filter((c) => c.status === 200).map((c) => c.sendStatus)).toEqual([2, 7]);
 		// A callback arriving before n8n saved the execution as waiting gets 409 ("running already")
-		// and is re-sent (eSMS re-sends until it gets 200); nothing else may fail.
-		expect(esms.sim.callbacks.filter((c) => c.status !== 200 && c.status !== 409)).toEqual([]);
+		// and is re-sent (eSMS re-sends until it gets 200); nothing else may fail. n8n 1.x answers 500
+		// instead when the callback lands between the status change and the save (its waiting-webhook
+		// handler throws "Cannot read properties of undefined (reading 'pop')"); the re-send works there too.
+		const early: Array<number | 'error'> = signed ? [409] : [409, 500];
+		expect(esms.sim.callbacks.filter((c) => c.status !== 200 && !early.includes(c.status))).toEqual([]);
 		expect((await scenario.client.getExecution(id, false)).status).toBe('waiting');
 		// The resume URL without a result (no ReferenceId) is refused and resumes nothing; a wrong token is
 		// n8n's 401 (n8n 2.x; n8n 1.x has no token to forge).

@@ -203,6 +203,21 @@ export class N8nClient {
 			all.push(...page.data);
 			cursor = page.nextCursor ?? undefined;
 		} while (cursor);
+		if (this.n8nVersion?.startsWith('1.')) {
+			// n8n 1.x keeps a waiting execution among its active ones, and its public API leaves active
+			// executions out of this list; the editor's list (REST) has them: fetch those one by one.
+			const listed = new Set(all.map((execution) => execution.id));
+			const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+			const answer = await this.rest<{ data: { results?: Array<{ id: string }> } | Array<{ id: string }> }>(
+				'GET',
+				`/rest/executions?filter=${filter}&limit=250`,
+			);
+			const rows = Array.isArray(answer.data) ? answer.data : (answer.data.results ?? []);
+			for (const { id } of rows) {
+				if (!listed.has(String(id))) all.push(await this.getExecution(String(id), includeData));
+			}
+			all.sort((a, b) => Number(b.id) - Number(a.id));
+		}
 		return all;
 	}
 
