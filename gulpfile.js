@@ -1,7 +1,6 @@
-// Copies node and credential icons next to the compiled files, where n8n's `file:` icons resolve,
-// and the codex files (*.node.json: categories, aliases, docs links) next to the node files, where
-// n8n's loader looks for them.
-const { src, dest } = require('gulp');
+// Copies what n8n reads beside the compiled files: node and credential icons (`file:` icons) and
+// the codex files (`*.node.json`: category, search aliases, documentation links in the node panel).
+const { src, dest, parallel } = require('gulp');
 
 function buildIcons() {
 	return src(['nodes/**/*.{png,svg}', 'credentials/**/*.{png,svg}'], { base: '.', encoding: false }).pipe(
@@ -15,3 +14,4 @@ function buildCodex() {
 
 exports['build:icons'] = buildIcons;
 exports['build:codex'] = buildCodex;
+exports['build:assets'] = parallel(buildIcons, buildCodex);

@@ -51,8 +51,13 @@ describe('n8n-nodes-esms-voice in a real n8n', () => {
 		expect(result).toEqual(expect.objectContaining({ status: 'OK' }));
 		expect(simulator.requestsTo('GetBalance_json')).toHaveLength(1);
 
-		const stored = await n8n.client.testCredentialById(credential.id);
-		expect(stored.status).toBe('OK');
+		// The public API's credential test (stored values) exists from n8n 2.x; n8n 1.x answers 404.
+		if (n8n.n8nVersion.startsWith('1.')) {
+			await expect(n8n.client.testCredentialById(credential.id)).rejects.toThrow(/answered 404/);
+		} else {
+			const stored = await n8n.client.testCredentialById(credential.id);
+			expect(stored.status).toBe('OK');
+		}
 	});
 
 	test("n8n's credential test fails with wrong keys and says code 101", async () => {

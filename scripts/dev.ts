@@ -279,7 +279,7 @@ async function main(): Promise<void> {
 		if (!process.argv.includes('--no-build')) {
 			for (const [command, args] of [
 				['npm', ['run', 'build']],
-				['bash', ['scripts/ensure-runtime.sh']],
+				['bash', ['scripts/ensure-runtime.sh', '--n8n=2']],
 			] as Array<[string, string[]]>) {
 				step = runStep(command, args);
 				const code = await step.done;

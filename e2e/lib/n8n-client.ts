@@ -64,6 +64,8 @@ export class N8nError extends Error {
 export class N8nClient {
 	readonly redactor = new Redactor();
 	apiKey?: string;
+	/** The n8n version this client talks to (e.g. "1.123.81"), where a request differs per version. */
+	n8nVersion?: string;
 	private readonly cookies = new Map<string, string>();
 
 	/** `browserId`: the header the session cookie is bound to (pass it with restoreSession()). */
@@ -141,7 +143,9 @@ export class N8nClient {
 
 	async createCredential(name: string, type: string, data: Record<string, unknown>): Promise<CreatedCredential> {
 		this.redactor.addFromCredentialData(data);
-		const created = await this.api<CreatedCredential>('POST', '/api/v1/credentials', { name, type, data });
+		// n8n 1.x's public API requires this field for a credential type with `authenticate` (2.x does not).
+		const body = this.n8nVersion?.startsWith('1.') ? { allowedHttpRequestDomains: 'all', ...data } : data;
+		const created = await this.api<CreatedCredential>('POST', '/api/v1/credentials', { name, type, data: body });
 		return { id: created.id, name: created.name, type: created.type };
 	}
 
@@ -161,16 +165,28 @@ export class N8nClient {
 
 	/** Publishes (n8n 1.x: activates) a workflow: its triggers and webhooks go live. */
 	async activateWorkflow(id: string): Promise<void> {
-		try {
-			await this.api('POST', `/api/v1/workflows/${id}/publish`, {});
-		} catch (error) {
-			if (!(error instanceof N8nError) || error.status !== 404 || !/not found|cannot post/i.test(error.body)) throw error;
-			await this.api('POST', `/api/v1/workflows/${id}/activate`);
-		}
+		await this.publishOr('publish', 'activate', id);
 	}
 
+	/** Unpublishes (n8n 1.x: deactivates) a workflow. */
 	async deactivateWorkflow(id: string): Promise<void> {
-		await this.api('POST', `/api/v1/workflows/${id}/unpublish`);
+		await this.publishOr('unpublish', 'deactivate', id);
+	}
+
+	/** n8n 2.x's `/publish` and `/unpublish`; n8n 1.x has only `/activate` and `/deactivate` (404 or 405). */
+	private async publishOr(action: 'publish' | 'unpublish', legacy: 'activate' | 'deactivate', id: string): Promise<void> {
+		if (this.n8nVersion?.startsWith('1.')) {
+			await this.api('POST', `/api/v1/workflows/${id}/${legacy}`);
+			return;
+		}
+		try {
+			await this.api('POST', `/api/v1/workflows/${id}/${action}`, {});
+		} catch (error) {
+			if (!(error instanceof N8nError) || ![404, 405].includes(error.status) || !/not found|cannot post|not allowed/i.test(error.body)) {
+				throw error;
+			}
+			await this.api('POST', `/api/v1/workflows/${id}/${legacy}`);
+		}
 	}
 
 	async deleteWorkflow(id: string): Promise<void> {
@@ -187,6 +203,21 @@ export class N8nClient {
 			all.push(...page.data);
 			cursor = page.nextCursor ?? undefined;
 		} while (cursor);
+		if (this.n8nVersion?.startsWith('1.')) {
+			// n8n 1.x keeps a waiting execution among its active ones, and its public API leaves active
+			// executions out of this list; the editor's list (REST) has them: fetch those one by one.
+			const listed = new Set(all.map((execution) => execution.id));
+			const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+			const answer = await this.rest<{ data: { results?: Array<{ id: string }> } | Array<{ id: string }> }>(
+				'GET',
+				`/rest/executions?filter=${filter}&limit=250`,
+			);
+			const rows = Array.isArray(answer.data) ? answer.data : (answer.data.results ?? []);
+			for (const { id } of rows) {
+				if (!listed.has(String(id))) all.push(await this.getExecution(String(id), includeData));
+			}
+			all.sort((a, b) => Number(b.id) - Number(a.id));
+		}
 		return all;
 	}
 

@@ -1,15 +1,23 @@
-// Starts a real n8n (the pinned version, on Node 24) with this package loaded, headless, on loopback.
+// Starts a real n8n (one of the pinned versions, on the Node it needs) with this package loaded,
+// headless, on loopback.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { resolveRuntime } from './runtime';
+import { resolveRuntime, type N8nLine } from './runtime';
 import { freePort, isPortFree, poll, settlesWithin, StopPolling } from './util';
 
 export interface StartN8nOptions {
-	/** Folder of the package to load (has package.json and dist/): the project root. */
-	packageDir: string;
+	/** Folder of the package to link into the user folder (has package.json and dist/): the project root. */
+	packageDir?: string;
+	/**
+	 * The package is already installed in `<userFolder>/.n8n/nodes` (see lib/install.ts): nothing is
+	 * linked (then `userFolder` is required and `packageDir` is ignored).
+	 */
+	preinstalled?: boolean;
+	/** Which pinned n8n (default: ESMS_E2E_N8N, else "2"). */
+	line?: N8nLine;
 	/** Editor/API port; a free one when omitted. Fails if the given port is taken. */
 	port?: number;
 	/** Task-runner broker port; a free one (distinct from `port`) when omitted. */
@@ -41,6 +49,8 @@ export interface N8nHandle {
 	waitForLog(pattern: RegExp, timeoutMs?: number): Promise<void>;
 	/** SIGTERM, then SIGKILL after `timeoutMs`; removes the temp user folder if it made one. */
 	stop(timeoutMs?: number): Promise<void>;
+	/** The n8n version running, e.g. "2.41.1". */
+	n8nVersion: string;
 }
 
 const PACKAGE_NAME = 'n8n-nodes-esms-voice';
@@ -74,8 +84,14 @@ export function headlessEnv(port: number, brokerPort: number, userFolder: string
 	};
 }
 
-/** Links `<userFolder>/.n8n/nodes/node_modules/n8n-nodes-esms-voice` to the package folder. */
-export function linkPackage(userFolder: string, packageDir: string): void {
+/** Settings a pinned n8n line needs on top of headlessEnv (see /work/shared/real-n8n.md). */
+export function lineEnv(line: N8nLine): Record<string, string> {
+	// n8n 1.123.81's default `vm` expression engine needs isolated-vm, which has no build for Node 20.
+	return line === '1' ? { N8N_EXPRESSION_ENGINE: 'legacy' } : {};
+}
+
+/** Fails with a clear message when a package folder lacks a file its package.json lists for n8n. */
+export function assertPackageBuilt(packageDir: string): void {
 	const target = path.resolve(packageDir);
 	const manifestFile = path.join(target, 'package.json');
 	if (!fs.existsSync(manifestFile)) throw new Error(`${manifestFile} is missing`);
@@ -89,6 +105,12 @@ export function linkPackage(userFolder: string, packageDir: string): void {
 				' (run `npm run build` first; n8n refuses the whole package when one listed file is missing)',
 		);
 	}
+}
+
+/** Links `<userFolder>/.n8n/nodes/node_modules/n8n-nodes-esms-voice` to the package folder. */
+export function linkPackage(userFolder: string, packageDir: string): void {
+	const target = path.resolve(packageDir);
+	assertPackageBuilt(target);
 	const modules = path.join(userFolder, '.n8n', 'nodes', 'node_modules');
 	fs.mkdirSync(modules, { recursive: true });
 	const link = path.join(modules, PACKAGE_NAME);
@@ -116,7 +138,7 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 }
 
 export async function startN8n(options: StartN8nOptions): Promise<N8nHandle> {
-	const runtime = resolveRuntime();
+	const runtime = resolveRuntime(options.line);
 	const port = options.port ?? (await freePort());
 	if (options.port !== undefined && !(await isPortFree(port))) {
 		throw new Error(`port ${port} is already in use on 127.0.0.1`);
@@ -127,7 +149,13 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nHandle> {
 	const ownFolder = options.userFolder === undefined;
 	const userFolder = options.userFolder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'esms-n8n-'));
 	fs.mkdirSync(userFolder, { recursive: true });
-	linkPackage(userFolder, options.packageDir);
+	if (options.preinstalled) {
+		if (ownFolder) throw new Error('startN8n: `preinstalled` needs the `userFolder` the package was installed in');
+		assertPackageBuilt(path.join(userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME));
+	} else {
+		if (!options.packageDir) throw new Error('startN8n: give `packageDir` (linked) or `preinstalled`');
+		linkPackage(userFolder, options.packageDir);
+	}
 
 	const logFile = options.logFile ?? path.join(userFolder, 'n8n.log');
 	fs.mkdirSync(path.dirname(logFile), { recursive: true });
@@ -139,7 +167,7 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nHandle> {
 		// An empty N8N_CUSTOM_EXTENSIONS makes n8n glob the working directory; npm_* come from `npm run`.
 		if ((key === 'N8N_CUSTOM_EXTENSIONS' && !env[key]) || key.startsWith('npm_')) delete env[key];
 	}
-	Object.assign(env, headlessEnv(port, brokerPort, userFolder), options.env ?? {});
+	Object.assign(env, headlessEnv(port, brokerPort, userFolder), lineEnv(runtime.line), options.env ?? {});
 	env.PATH = `${runtime.nodeBinDir}${path.delimiter}${env.PATH ?? ''}`;
 
 	const child = spawn(runtime.node, [runtime.n8nBin, 'start'], {
@@ -197,7 +225,10 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nHandle> {
 					throw new StopPolling(`n8n exited early (code ${exited.code}, signal ${exited.signal})`);
 				}
 				const response = await fetch(`${baseUrl}/healthz/readiness`).catch(() => undefined);
-				return response?.ok ? true : undefined;
+				if (!response?.ok) return undefined;
+				// n8n 1.x answers readiness while it is still migrating, before its REST routes exist.
+				const settings = await fetch(`${baseUrl}/rest/settings`).catch(() => undefined);
+				return settings?.ok ? true : undefined;
 			},
 			{ timeoutMs: options.readyTimeoutMs ?? 120_000, intervalMs: 300, what: `n8n readiness on ${baseUrl}` },
 		);
@@ -218,5 +249,6 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nHandle> {
 		logs,
 		waitForLog,
 		stop,
+		n8nVersion: runtime.n8nVersion,
 	};
 }

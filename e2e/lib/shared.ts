@@ -4,9 +4,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import * as os from 'node:os';
+
+import { installFromLocalRegistry, type InstalledPackage } from './install';
 import { N8nClient, type Owner } from './n8n-client';
 import { startN8n, type N8nHandle } from './n8n-process';
-import { PROJECT_ROOT } from './runtime';
+import { PROJECT_ROOT, selectedLine, type N8nLine } from './runtime';
 
 export const STATE_ENV = 'ESMS_E2E_STATE';
 export const E2E_TMP = path.join(PROJECT_ROOT, '.e2e-tmp');
@@ -23,8 +26,29 @@ export function packageDir(): string {
 	return process.env.ESMS_E2E_PACKAGE_DIR ? path.resolve(process.env.ESMS_E2E_PACKAGE_DIR) : PROJECT_ROOT;
 }
 
+/**
+ * How the package reaches n8n: "registry" (default: packed, published to a local npm registry and
+ * installed as n8n's installer does, see lib/install.ts) or "link" (a symlink to packageDir(), fast,
+ * for `npm run dev`-style work). ESMS_E2E_PACKAGE_SOURCE overrides the default.
+ */
+export type PackageSource = 'registry' | 'link';
+
+export function packageSource(): PackageSource {
+	const value = process.env.ESMS_E2E_PACKAGE_SOURCE ?? 'registry';
+	if (value !== 'registry' && value !== 'link') throw new Error(`ESMS_E2E_PACKAGE_SOURCE must be "registry" or "link", not ${value}`);
+	return value;
+}
+
 interface SharedState {
 	baseUrl: string;
+	/** e.g. "2.41.1" */
+	n8nVersion: string;
+	line: N8nLine;
+	source: PackageSource;
+	/** Where n8n loads the package from (the installed folder, or the linked source tree). */
+	packagePath: string;
+	/** The published tarball (registry source only). */
+	tarball?: string;
 	logFile: string;
 	apiKey: string;
 	owner: Owner;
@@ -36,18 +60,48 @@ interface SharedState {
 export interface StartedInstance {
 	handle: N8nHandle;
 	client: N8nClient;
+	line: N8nLine;
+	source: PackageSource;
+	/** Set when the package was installed from the local registry. */
+	installed?: InstalledPackage;
 }
 
-/** Starts n8n with this package, creates the owner and an API key. */
+/** Starts n8n (ESMS_E2E_N8N's line) with this package, creates the owner and an API key. */
 export async function startInstance(
-	options: { logFile?: string; echo?: boolean; env?: Record<string, string> } = {},
+	options: { logFile?: string; echo?: boolean; env?: Record<string, string>; line?: N8nLine; source?: PackageSource } = {},
 ): Promise<StartedInstance> {
-	const handle = await startN8n({ packageDir: packageDir(), logFile: options.logFile, echo: options.echo, env: options.env });
+	const line = options.line ?? selectedLine();
+	const source = options.source ?? packageSource();
+	let installed: InstalledPackage | undefined;
+	let userFolder: string | undefined;
+	if (source === 'registry') {
+		userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'esms-n8n-'));
+		installed = await installFromLocalRegistry(packageDir(), userFolder, path.join(E2E_TMP, `install-${process.pid}`));
+	}
+	const handle = await startN8n({
+		packageDir: packageDir(),
+		preinstalled: source === 'registry',
+		userFolder,
+		line,
+		logFile: options.logFile,
+		echo: options.echo,
+		env: options.env,
+	});
+	if (userFolder) {
+		// startN8n removes only user folders it made itself.
+		const stop = handle.stop;
+		const folder = userFolder;
+		handle.stop = async (timeoutMs?: number) => {
+			await stop(timeoutMs);
+			fs.rmSync(folder, { recursive: true, force: true });
+		};
+	}
 	try {
 		const client = new N8nClient(handle.baseUrl);
+		client.n8nVersion = handle.n8nVersion;
 		await client.setupOwner(E2E_OWNER);
 		await client.createApiKey('e2e');
-		return { handle, client };
+		return { handle, client, line, source, installed };
 	} catch (error) {
 		await handle.stop();
 		throw error;
@@ -61,6 +115,11 @@ export async function startSharedInstance(): Promise<StartedInstance & { stateFi
 	const instance = await startInstance({ logFile, echo: process.env.ESMS_E2E_ECHO === '1' });
 	const state: SharedState = {
 		baseUrl: instance.handle.baseUrl,
+		n8nVersion: instance.handle.n8nVersion,
+		line: instance.line,
+		source: instance.source,
+		packagePath: instance.installed?.directory ?? packageDir(),
+		tarball: instance.installed?.tarball,
 		logFile,
 		apiKey: instance.client.apiKey ?? '',
 		owner: E2E_OWNER,
@@ -76,6 +135,11 @@ export async function startSharedInstance(): Promise<StartedInstance & { stateFi
 export interface Connection {
 	client: N8nClient;
 	baseUrl: string;
+	/** The n8n version running, e.g. "2.41.1" (tests whose feature differs per version branch on it). */
+	n8nVersion: string;
+	/** How the package reached n8n, and the folder n8n loads it from. */
+	source: PackageSource;
+	packagePath: string;
 	/** n8n's whole output so far (read from its log file). */
 	logs(): string;
 	/** Stops n8n if this connection started it; otherwise a no-op. */
@@ -88,6 +152,7 @@ export async function connectN8n(): Promise<Connection> {
 	if (stateFile && fs.existsSync(stateFile)) {
 		const state = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as SharedState;
 		const client = new N8nClient(state.baseUrl, state.session?.browserId);
+		client.n8nVersion = state.n8nVersion;
 		client.apiKey = state.apiKey;
 		client.redactor.add(state.apiKey);
 		if (state.session && Object.keys(state.session.cookies).length > 0) client.restoreSession(state.session.cookies);
@@ -95,10 +160,21 @@ export async function connectN8n(): Promise<Connection> {
 		return {
 			client,
 			baseUrl: state.baseUrl,
+			n8nVersion: state.n8nVersion,
+			source: state.source,
+			packagePath: state.packagePath,
 			logs: () => fs.readFileSync(state.logFile, 'utf8'),
 			close: async () => undefined,
 		};
 	}
-	const { handle, client } = await startInstance();
-	return { client, baseUrl: handle.baseUrl, logs: handle.logs, close: () => handle.stop() };
+	const { handle, client, source, installed } = await startInstance();
+	return {
+		client,
+		baseUrl: handle.baseUrl,
+		n8nVersion: handle.n8nVersion,
+		source,
+		packagePath: installed?.directory ?? packageDir(),
+		logs: handle.logs,
+		close: () => handle.stop(),
+	};
 }

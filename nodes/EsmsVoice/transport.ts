@@ -63,8 +63,10 @@ interface TransportFault {
 function errorCode(error: unknown): string | undefined {
 	let current: unknown = error;
 	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
-		const { code, cause } = current as { code?: unknown; cause?: unknown };
+		// n8n 2.x keeps the socket error as `cause`; n8n 1.x's NodeApiError drops it and keeps its code as `httpCode`.
+		const { code, httpCode, cause } = current as { code?: unknown; httpCode?: unknown; cause?: unknown };
 		if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+		if (typeof httpCode === 'string' && /^E[A-Z_]+$/.test(httpCode)) return httpCode;
 		current = cause;
 	}
 	const message = error instanceof Error ? error.message : '';

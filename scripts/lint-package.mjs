@@ -1,0 +1,51 @@
+// The scanner's lint rule set on what users install: `npm pack` this (built) package, unpack the
+// tarball into a temp folder and lint its files (the compiled JavaScript and package.json) with
+// @n8n/eslint-plugin-community-nodes' recommended rules, every finding an error. n8n's package scanner
+// reads the published tarball, not the TypeScript sources, so both must be clean.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import tsParser from '@typescript-eslint/parser';
+import { ESLint } from 'eslint';
+import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
+
+const root = new URL('..', import.meta.url).pathname;
+const work = mkdtempSync(join(tmpdir(), 'esms-lint-package-'));
+const npmEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
+try {
+	const [{ filename, files }] = JSON.parse(
+		execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: root, env: npmEnv, encoding: 'utf8' }),
+	);
+	const unpacked = join(work, 'package');
+	execFileSync('tar', ['-xzf', join(work, filename), '-C', work]);
+	const recommended = n8nCommunityNodesPlugin.configs.recommended;
+	// As the scanner: every recommended rule, and no-console, as errors.
+	const rules = { ...Object.fromEntries(Object.keys(recommended.rules).map((name) => [name, 'error'])), 'no-console': 'error' };
+	const eslint = new ESLint({
+		cwd: unpacked,
+		overrideConfigFile: true,
+		overrideConfig: [
+			{ files: ['**/*.js'], languageOptions: { sourceType: 'commonjs', ecmaVersion: 2023 } },
+			{ files: ['**/*.json'], languageOptions: { parser: tsParser, parserOptions: { extraFileExtensions: ['.json'] } } },
+			{ ...recommended, rules },
+		],
+	});
+	const results = await eslint.lintFiles(['**/*.js', 'package.json']);
+	const linted = results.length;
+	const findings = results.reduce((sum, r) => sum + r.errorCount + r.warningCount, 0);
+	const formatter = await eslint.loadFormatter('stylish');
+	const text = formatter.format(results);
+	if (text) console.log(text.replaceAll(unpacked, `<${filename}>`));
+	const manifest = JSON.parse(readFileSync(join(unpacked, 'package.json'), 'utf8'));
+	console.log(
+		`lint:package: ${filename} (${files.length} files), ${linted} linted with ${Object.keys(rules).length} scanner rules: ${findings} finding(s)`,
+	);
+	for (const file of [...manifest.n8n.nodes, ...manifest.n8n.credentials]) {
+		if (!files.some((f) => f.path === file)) throw new Error(`${file} (listed in package.json n8n) is not in the tarball`);
+	}
+	process.exitCode = findings === 0 ? 0 : 1;
+} finally {
+	rmSync(work, { recursive: true, force: true });
+}
