@@ -79,7 +79,7 @@ describe("eSMS Voice tools through n8n's MCP Server Trigger", () => {
 		const byName = Object.fromEntries(tools.map((tool) => [tool.name, tool]));
 		expect(Object.keys(byName).sort()).toEqual(Object.values(MCP_TOOLS).sort());
 
-		const phone = { type: 'string', description: "The customer's Vietnamese phone number, digits only or with +84, e.g. 0912345678 or +84912345678" };
+		const phone = { type: 'string', description: 'Vietnamese phone number of the customer, digits only or with +84, e.g. 0912345678 or +84912345678' };
 		const expected: Record<string, { node: string; properties: Record<string, unknown> }> = {
 			[MCP_TOOLS.makeCall]: {
 				node: 'Make Call',
@@ -90,7 +90,7 @@ describe("eSMS Voice tools through n8n's MCP Server Trigger", () => {
 			},
 			[MCP_TOOLS.makeCallFromTemplate]: {
 				node: 'Make Call From Template',
-				properties: { phone, customerName: { type: 'string', description: "The customer's name as it should be read out, e.g. Nguyễn Văn An" } },
+				properties: { phone, customerName: { type: 'string', description: 'Name of the customer as it should be read out, e.g. Nguyễn Văn An' } },
 			},
 			[MCP_TOOLS.getStatus]: {
 				node: 'Get Status',
