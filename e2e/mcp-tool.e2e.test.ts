@@ -183,8 +183,9 @@ describe("eSMS Voice tools through n8n's MCP Server Trigger", () => {
 
 		expect((result as ToolResult).isError).toBe(true);
 		expect(requests).toEqual([]);
+		// n8n 2.x names the error class, n8n 1.x says "Error: "; the text after it is the node's.
 		expect(text).toMatch(
-			/^NodeOperationError: Item \d+, field "Phone": "12345" is not a Vietnamese phone number\n\nDetails: Expected a Vietnamese number such as 0912345678, 84912345678 or \+84 912 345 678/,
+			/^(NodeOperationError|Error): Item \d+, field "Phone": "12345" is not a Vietnamese phone number\n\nDetails: Expected a Vietnamese number such as 0912345678, 84912345678 or \+84 912 345 678 \(mobile: 10 digits starting with 0; landline: 11 digits starting with 02\)\.$/,
 		);
 		expect(containsKeys(result)).toBe(false);
 		expect(text).not.toMatch(/ApiKey|SecretKey|https?:\/\//);
