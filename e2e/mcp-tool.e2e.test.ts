@@ -1,6 +1,8 @@
 // eSMS Voice as an AI-agent tool in a real n8n: the eSMS Voice tool nodes of the AI-agent example,
 // connected to n8n's own MCP Server Trigger in a published workflow, driven by a real MCP client
 // (@modelcontextprotocol/sdk) the way an LLM host does it: list the tools, call them, read the answers.
+import { randomUUID } from 'node:crypto';
+
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 
 import { exampleNode, loadExample } from './lib/examples';
@@ -12,6 +14,7 @@ import { uniquePath } from './lib/workflows';
 
 const keys = 'ApiKey=<API_KEY>&SecretKey=<SECRET_KEY>';
 const AUTO_REQUEST_ID = /^n8n-[0-9a-f]{32}-0$/;
+const AUTO_TOOL_NODE = 'Call Customer';
 
 type ToolResult = { content?: Array<{ type: string; text?: string }>; isError?: boolean };
 
@@ -42,7 +45,10 @@ describe("eSMS Voice tools through n8n's MCP Server Trigger", () => {
 		esms = await scenario.simulator('mcp', { callDelayMs: 300 });
 		example = loadExample(AGENT_EXAMPLE, esms.credential, scenario.baseUrl);
 		const path = uniquePath('mcp');
-		await scenario.workflow(mcpToolWorkflow('e2e mcp: eSMS Voice tools', path, esmsToolNodes(example)));
+		// Plus Make Call with n8n's automatic tool description, to see what a model is told by default.
+		const makeCall = exampleNode(example, 'Make Call');
+		const autoDescribed = { ...makeCall, id: randomUUID(), name: AUTO_TOOL_NODE, parameters: { ...(makeCall.parameters as object), descriptionType: 'auto' } };
+		await scenario.workflow(mcpToolWorkflow('e2e mcp: eSMS Voice tools', path, [...esmsToolNodes(example), autoDescribed]));
 		client = await connectMcpClient(`${scenario.baseUrl}/mcp/${path}`);
 	});
 
@@ -74,10 +80,12 @@ describe("eSMS Voice tools through n8n's MCP Server Trigger", () => {
 		}
 	});
 
-	test('lists the four tools with the descriptions and argument schemas an LLM acts on', async () => {
+	test('lists the tools with the descriptions and argument schemas an LLM acts on', async () => {
 		const { tools } = await client.listTools();
 		const byName = Object.fromEntries(tools.map((tool) => [tool.name, tool]));
-		expect(Object.keys(byName).sort()).toEqual(Object.values(MCP_TOOLS).sort());
+		expect(Object.keys(byName).sort()).toEqual([...Object.values(MCP_TOOLS), 'Call_Customer'].sort());
+		// n8n's automatic description is "<the operation's action> in eSMS Voice".
+		expect(byName.Call_Customer.description).toBe('Make a paid call that plays a recording in eSMS Voice');
 
 		const phone = { type: 'string', description: 'Vietnamese phone number of the customer, digits only or with +84, e.g. 0912345678 or +84912345678' };
 		const expected: Record<string, { node: string; properties: Record<string, unknown> }> = {
