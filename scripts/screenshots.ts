@@ -28,6 +28,7 @@ const EXAMPLES = {
 	callAndWait: 'call-and-wait-then-branch.json',
 	byKey: 'call-result-by-key.json',
 	order: 'order-confirmation-call.json',
+	agent: 'ai-agent-voice-calls.json',
 };
 
 function argValue(flag: string): string | undefined {
@@ -271,14 +272,15 @@ function scratchShot(name: string, key: keyof Context['scratch']['nodes'], opera
 	};
 }
 
-const SHOTS: Shot[] = [
-	{
-		name: 'canvas-order-call-and-wait',
+/** A published or imported example on the canvas, zoomed to fit. */
+function canvasShot(name: string, file: string): Shot {
+	return {
+		name,
 		take: async ({ page, baseUrl, env }) => {
-			const workflow = example(env, EXAMPLES.callAndWait);
+			const workflow = example(env, file);
 			const nodeCount = workflow.nodes.filter((node) => node.type !== 'n8n-nodes-base.stickyNote').length;
 			await openWorkflow(page, baseUrl, { id: workflow.id, nodeCount });
-			await waitForChecklist(page);
+			if (workflow.published) await waitForChecklist(page);
 			await dismissPopups(page);
 			const viewport = page.locator('.vue-flow__viewport');
 			await page.getByTestId('zoom-to-fit').click();
@@ -295,9 +297,14 @@ const SHOTS: Shot[] = [
 			);
 			await dismissPopups(page);
 			await settle(page);
-			await save(page, 'canvas-order-call-and-wait');
+			await save(page, name);
 		},
-	},
+	};
+}
+
+const SHOTS: Shot[] = [
+	canvasShot('canvas-order-call-and-wait', EXAMPLES.callAndWait),
+	canvasShot('canvas-ai-agent-tools', EXAMPLES.agent),
 	{
 		name: 'node-make-call',
 		take: async ({ page, baseUrl, env }) => {
@@ -307,6 +314,16 @@ const SHOTS: Shot[] = [
 			await expectSelect(ndv, 'operation', 'Make Call');
 			await expectSwitchOn(ndv, 'forwardOnKeyPress');
 			await savePanel(page, ndv, 'node-make-call');
+		},
+	},
+	{
+		name: 'node-make-call-tool',
+		take: async ({ page, baseUrl, env }) => {
+			const workflow = example(env, EXAMPLES.agent);
+			const node = exampleNode(workflow, 'Make Call');
+			const ndv = await openNode(page, baseUrl, workflow.id, node.id, node.name);
+			await expectSelect(ndv, 'operation', 'Make Call');
+			await savePanel(page, ndv, 'node-make-call-tool');
 		},
 	},
 	scratchShot('node-make-call-from-template', 'template', 'Make Call From Template'),

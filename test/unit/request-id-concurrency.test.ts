@@ -1,3 +1,5 @@
+import { createHash } from 'crypto';
+
 import { deriveRequestId } from '../../nodes/EsmsVoice/actions/common';
 import { mapWithConcurrency } from '../../nodes/shared/concurrency';
 
@@ -22,6 +24,14 @@ describe('deriveRequestId', () => {
 			deriveRequestId('a', 'bc', 0),
 		]);
 		expect(ids.size).toBe(6);
+	});
+
+	test('a later run of the node in the same execution (loop, AI agent tool call) gets its own id; run 0 keeps the plain form', () => {
+		const seed = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
+		expect(deriveRequestId('exec-1001', 'node-1', 0, 0)).toBe(deriveRequestId('exec-1001', 'node-1', 0));
+		expect(deriveRequestId('exec-1001', 'node-1', 2, 1)).toBe(`n8n-${seed('exec-1001\u0000node-1\u00001')}-2`);
+		const runs = [0, 1, 2, 3].map((run) => deriveRequestId('exec-1001', 'node-1', 0, run));
+		expect(new Set(runs).size).toBe(4);
 	});
 
 	test('at most 50 characters, even for long ids and large item indexes', () => {

@@ -10,20 +10,36 @@ import { PARAM } from '../../shared/wire';
 /**
  * A request ID that is the same every time n8n runs this node for this item in this execution
  * (Retry On Fail, the node's own network retries), so eSMS refuses a second call (code 124).
+ * A later run of the node in the same execution (a loop, an AI agent calling the tool again)
+ * adds its run index, so it is a new call; run 0 keeps the plain form.
  */
-export function deriveRequestId(executionId: string, nodeId: string, itemIndex: number): string {
-	const digest = createHash('sha256').update(`${executionId}\u0000${nodeId}`).digest('hex').slice(0, 32);
+export function deriveRequestId(executionId: string, nodeId: string, itemIndex: number, runIndex = 0): string {
+	const seed = runIndex > 0 ? `${executionId}\u0000${nodeId}\u0000${runIndex}` : `${executionId}\u0000${nodeId}`;
+	const digest = createHash('sha256').update(seed).digest('hex').slice(0, 32);
 	return `n8n-${digest}-${itemIndex}`;
 }
 
-let fallbackRunId: string | undefined;
+/** What identifies one run of the node, computed once per run (one execute() call). */
+const runIdentities = new WeakMap<IExecuteFunctions, { executionId: string; runIndex: number }>();
+
+function runIdentity(ctx: IExecuteFunctions): { executionId: string; runIndex: number } {
+	let identity = runIdentities.get(ctx);
+	if (!identity) {
+		// n8n's MCP Server Trigger runs a tool before any execution exists (no id): each run of the
+		// node then gets its own random identity, or every later call would be refused as a repeat.
+		const executionId = (ctx.getExecutionId() as string | undefined) ?? randomUUID();
+		// Hosts without a data proxy (test doubles) count as run 0.
+		identity = { executionId, runIndex: ctx.getWorkflowDataProxy?.(0)?.$runIndex ?? 0 };
+		runIdentities.set(ctx, identity);
+	}
+	return identity;
+}
 
 export function resolveRequestId(ctx: IExecuteFunctions, itemIndex: number, fields: IDataObject, auto: boolean): string | undefined {
 	if (!isBlank(fields.requestId)) return requireRequestId(ctx, itemIndex, fields.requestId);
 	if (!auto) return undefined;
-	// Executions always have an id in n8n; the fallback only keeps odd hosts working.
-	const executionId = ctx.getExecutionId() ?? (fallbackRunId ??= randomUUID());
-	return deriveRequestId(executionId, ctx.getNode().id ?? ctx.getNode().name, itemIndex);
+	const { executionId, runIndex } = runIdentity(ctx);
+	return deriveRequestId(executionId, ctx.getNode().id ?? ctx.getNode().name, itemIndex, runIndex);
 }
 
 /** SendDate, CallbackUrl and RequestId: every call-placing operation has them. */

@@ -18,6 +18,8 @@ const resourceField: INodeProperties = {
 	default: 'call',
 };
 
+// `action` is also what n8n tells an AI model about the tool by default ("<action> in eSMS Voice"):
+// the call-placing ones say that the call costs money.
 const callOperations: INodeProperties = {
 	displayName: 'Operation',
 	name: 'operation',
@@ -34,31 +36,31 @@ const callOperations: INodeProperties = {
 		{
 			name: 'Make Call',
 			value: 'makeCall',
-			action: 'Make a call from a recording',
+			action: 'Make a paid call that plays a recording',
 			description: 'Call a number and play a recording, optionally forwarding on a key press',
 		},
 		{
 			name: 'Make Call and Wait for Result',
 			value: 'makeCallAndWait',
-			action: 'Make a call from a recording and wait for the result',
+			action: 'Make a paid call that plays a recording and wait for the result',
 			description: 'Play a recording, then pause the workflow until eSMS reports the result (e.g. the key pressed)',
 		},
 		{
 			name: 'Make Call From Template',
 			value: 'makeCallFromTemplate',
-			action: 'Make a text to speech call',
+			action: 'Make a paid text to speech call',
 			description: 'Call a number and read out a call script with your values',
 		},
 		{
 			name: 'Make Call From Template and Wait for Result',
 			value: 'makeCallFromTemplateAndWait',
-			action: 'Make a text to speech call and wait for the result',
+			action: 'Make a paid text to speech call and wait for the result',
 			description: 'Read out a call script, then pause the workflow until eSMS reports the result',
 		},
 		{
 			name: 'Send Voice OTP',
 			value: 'sendVoiceOtp',
-			action: 'Send a one time code by voice call',
+			action: 'Send a one time code by paid voice call',
 			description: 'Call a number and read out a one-time code',
 		},
 	],
