@@ -23,11 +23,11 @@ const ACTION_DESCRIPTION = 'Place automated voice calls through eSMS.vn (VIHAT):
 const ACTIONS = [
 	'Get the account balance',
 	'Get the status of a call',
-	'Make a call from a recording',
-	'Make a call from a recording and wait for the result',
-	'Make a text to speech call',
-	'Make a text to speech call and wait for the result',
-	'Send a one time code by voice call',
+	'Make a paid call that plays a recording',
+	'Make a paid call that plays a recording and wait for the result',
+	'Make a paid text to speech call',
+	'Make a paid text to speech call and wait for the result',
+	'Send a one time code by paid voice call',
 ];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -185,7 +185,7 @@ describe('a newcomer in the n8n editor (Chromium)', () => {
 	async function addMakeCall(): Promise<Locator> {
 		const creator = await openNodeDetails();
 		await creator.getByText('Actions (7)', { exact: true }).click();
-		await creator.getByText('Make a call from a recording', { exact: true }).click();
+		await creator.getByText('Make a paid call that plays a recording', { exact: true }).click();
 		const ndv = page.getByTestId('ndv');
 		await ndv.waitFor({ state: 'visible' });
 		expect(await ndv.getByTestId('parameter-input-operation').locator('input').first().inputValue()).toBe('Make Call');

@@ -73,7 +73,10 @@ async function startDev(): Promise<DevRun> {
 	return { child, output: () => output, exited, ports: [simPort, n8nPort] };
 }
 
-describe('npm run dev stops cleanly', () => {
+// `npm run dev` always runs n8n 2.41.1 (scripts/dev.ts), so the 1.x line of the matrix skips it.
+const devLine = (process.env.ESMS_E2E_N8N ?? '2').trim() === '2' ? describe : describe.skip;
+
+devLine('npm run dev stops cleanly', () => {
 	let run: DevRun | undefined;
 
 	afterEach(() => {

@@ -161,6 +161,7 @@ describe("eSMS Voice tools through n8n's MCP Server Trigger", () => {
 		expect(maskKeys(requests[0].rawQuery)).toBe(`${keys}&ReferenceId=${referenceId}`);
 		expect(JSON.parse(text)).toEqual([
 			{
+				kind: 'call',
 				referenceId,
 				answered: true,
 				callStatus: 'answered',

@@ -162,6 +162,7 @@ export class DevEnvironment {
 			const started = Date.now();
 			this.n8n = await startN8n({
 				packageDir: packageDir(),
+				line: '2', // the newest n8n, whatever ESMS_E2E_N8N the e2e matrix set
 				port,
 				brokerPort,
 				logFile: this.logFile,

@@ -373,7 +373,7 @@ const SHOTS: Shot[] = [
 			await creator.getByTestId('item-iterator-item').filter({ has: name }).first().click();
 			await creator.getByText('Node details', { exact: true }).waitFor({ state: 'visible' });
 			await creator.getByText('Actions (7)', { exact: true }).click();
-			await creator.getByText('Make a call from a recording', { exact: true }).waitFor({ state: 'visible' });
+			await creator.getByText('Make a paid call that plays a recording', { exact: true }).waitFor({ state: 'visible' });
 			await settle(page);
 			const box = await creator.boundingBox();
 			if (!box) throw new Error('the node panel has no box');
