@@ -91,10 +91,25 @@ class Ledger {
 	}
 }
 
+/**
+ * What the static data holds between a write and n8n's save: n8n serialises the static data with
+ * JSON.stringify when it saves it (at the end of the execution, possibly after other executions of
+ * this process recorded more), so the saved copy is the ledger as it is then, not as it was here.
+ */
+class LiveRecord {
+	constructor(private readonly ledger: Ledger) {}
+
+	toJSON(): IDataObject {
+		return this.ledger.toRecord();
+	}
+}
+
 const ledgers = new Map<string, Ledger>();
 
 /** Slot texts of a stored record; the first version's `{ key: expiresAt }` map is read too. */
-function storedSlots(saved: unknown, now: number, ttlMs: number): Array<[number, string]> {
+function storedSlots(value: unknown, now: number, ttlMs: number): Array<[number, string]> {
+	// Our own unsaved write (the same static-data object read again in this process).
+	const saved = value instanceof LiveRecord ? value.toJSON() : value;
 	if (!saved || typeof saved !== 'object' || Array.isArray(saved)) return [];
 	const record = saved as IDataObject;
 	if (record.v === RECORD_VERSION && record.slots && typeof record.slots === 'object') {
@@ -150,7 +165,7 @@ export class DeliveryLog {
 
 	private write(): void {
 		this.ledger.prune(this.now, this.ttlMs);
-		this.staticData.deliveries = this.ledger.toRecord();
+		this.staticData.deliveries = new LiveRecord(this.ledger) as unknown as IDataObject;
 	}
 }
 

@@ -35,7 +35,7 @@ test(`the record is bounded: past ${MAX_REMEMBERED} the oldest slots go first; i
 		const log = new DeliveryLog(scope, staticData, 30 * DAY, T0 + slot * SLOT_MS);
 		for (let i = slot * perSlot; i < (slot + 1) * perSlot; i++) log.record(`ref-${i}|5`);
 	}
-	const slots = (staticData.deliveries as { slots: Record<string, string> }).slots;
+	const slots = (copy(staticData).deliveries as { slots: Record<string, string> }).slots;
 	const texts = Object.values(slots);
 	expect(texts.join('').length).toBe(MAX_REMEMBERED * 8);
 	expect(Object.keys(slots)[0]).toBe(String(Math.floor(T0 / SLOT_MS) + 2));
@@ -45,6 +45,18 @@ test(`the record is bounded: past ${MAX_REMEMBERED} the oldest slots go first; i
 	expect(last.seen(`ref-${2 * perSlot - 1}|5`)).toBe(false);
 	expect(last.seen('ref-0|5')).toBe(false);
 	expect(JSON.stringify(staticData.deliveries).length).toBeLessThan(MAX_REMEMBERED * 8 + 64 * 20);
+});
+
+test("what n8n saves is the ledger when it serialises the static data: a later record of this process is in an earlier write", () => {
+	const scope = newScope();
+	// Two executions of one process, each with its own copy; the first one's save lands last.
+	const first: IDataObject = {};
+	const second: IDataObject = {};
+	new DeliveryLog(scope, first, DAY, T0).recordIfMissing('first|5');
+	new DeliveryLog(scope, second, DAY, T0 + 5).recordIfMissing('second|5');
+	const savedLast = copy(first);
+	const reader = new (processModule().DeliveryLog)(scope, savedLast, DAY, T0 + 10);
+	expect([reader.seen('first|5'), reader.seen('second|5')]).toEqual([true, true]);
 });
 
 test('two processes overwriting each other: the next write of either puts every delivery back', () => {
@@ -72,8 +84,8 @@ test('recordIfMissing writes nothing when the stored copy already holds the deli
 	new DeliveryLog(scope, stored, DAY, T0).record('x|5');
 	const again = copy(stored);
 	new DeliveryLog(newScope(), again, DAY, T0).recordIfMissing('X|5');
-	expect(again).toEqual(stored);
+	expect(again).toEqual(copy(stored));
 	const lacking: IDataObject = {};
 	new DeliveryLog(newScope(), lacking, DAY, T0).recordIfMissing('y|5');
-	expect(lacking.deliveries).toEqual({ v: 2, slots: { [String(Math.floor(T0 / SLOT_MS))]: deliveryToken('y|5') } });
+	expect(copy(lacking).deliveries).toEqual({ v: 2, slots: { [String(Math.floor(T0 / SLOT_MS))]: deliveryToken('y|5') } });
 });
