@@ -1,6 +1,8 @@
 import type {
 	IDataObject,
+	IExecuteFunctions,
 	IHookFunctions,
+	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -12,7 +14,7 @@ import { type CallResult } from '../shared/callResult';
 import { deliveryKey, parseEsmsCallback } from '../shared/callback';
 import { isAllowed, parseAllowlist } from '../shared/ipAllowlist';
 import { SEND_STATUS_FINAL } from '../shared/wire';
-import { DEFAULT_REMEMBER_HOURS, DeliveryLog } from './deliveries';
+import { openDeliveryLog } from './deliveries';
 import { triggerProperties } from './description';
 
 interface TriggerOptions {
@@ -71,6 +73,21 @@ export class EsmsVoiceTrigger implements INodeType {
 		},
 	};
 
+	/**
+	 * n8n runs the start node of every execution it starts, so this runs once per started callback,
+	 * on the execution's static data (read from the database when the execution starts). n8n saves
+	 * that copy when the execution ends (the `workflowExecuteAfter` hook: main process, or the worker
+	 * in queue mode) if it changed: this is what makes the record durable on every n8n version.
+	 */
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const log = openDeliveryLog(this, this.getNodeParameter('options', 0, {}) as TriggerOptions);
+		for (const item of log ? items : []) {
+			if (typeof item.json.referenceId === 'string') log!.recordIfMissing(deliveryKey(item.json as unknown as CallResult));
+		}
+		return [items];
+	}
+
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const request = this.getRequestObject();
 		const response = this.getResponseObject();
@@ -97,15 +114,15 @@ export class EsmsVoiceTrigger implements INodeType {
 			const skipped = filteredOut(result, onlyFinal, options);
 			if (skipped) return { webhookResponse: { received: true, started: false, reason: skipped } };
 
-			if (options.ignoreRepeats !== false && this.getMode() !== 'manual') {
-				const hours = Number(options.rememberHours ?? DEFAULT_REMEMBER_HOURS);
-				const log = new DeliveryLog(
-					`${this.getWorkflow().id ?? ''}:${this.getNode().id}`,
-					this.getWorkflowStaticData('node'),
-					(Number.isFinite(hours) && hours > 0 ? hours : DEFAULT_REMEMBER_HOURS) * 3600_000,
-				);
+			const log = openDeliveryLog(this, options);
+			if (log) {
 				const key = deliveryKey(result);
 				if (log.seen(key)) return { webhookResponse: { received: true, started: false, reason: 'repeated delivery' } };
+				// n8n saves the static data after webhook() only while its change flag is still set: n8n
+				// 1.x does, before answering eSMS. n8n 2.x (2.41) starts the execution on the same
+				// static-data object and re-wraps it (ObservableObject.create), which clears the flag,
+				// so this write reaches the database only when the workflow had no static data yet.
+				// execute() below writes it again, on the execution's own copy, which every version saves.
 				log.record(key);
 			}
 

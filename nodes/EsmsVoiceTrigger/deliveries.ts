@@ -1,30 +1,118 @@
 /**
  * Remembers which callbacks already started an execution, so eSMS's re-deliveries start none.
- * Two layers: the workflow's static data (saved by n8n in its database after each webhook call:
- * survives restarts, shared by every n8n process of the instance) and a per-process memory that
- * also catches repeats arriving at the same moment, before the database copy is saved.
+ *
+ * Two layers: a per-process ledger (catches repeats arriving at the same moment, before any copy
+ * is saved) and the trigger node's workflow static data, which n8n keeps in its database (survives
+ * restarts, read by every process of the instance). Each write stores the whole ledger, so a copy
+ * that another process overwrote is repaired by the next write of this one.
+ *
+ * The stored record stays small and bounded: `{ v: 2, slots: { "<15-minute slot>": "<tokens>" } }`,
+ * each token 8 characters (base64url of 48 bits of sha256 of the delivery key: no collision to
+ * fear below millions of deliveries). A slot expires as a whole once all of its deliveries are
+ * older than the time to remember; past MAX_REMEMBERED tokens the oldest slots are dropped first.
  */
-import type { IDataObject } from 'n8n-workflow';
+import { createHash } from 'node:crypto';
+
+import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 export const DEFAULT_REMEMBER_HOURS = 24;
-const MAX_REMEMBERED = 10000;
+/** A busy day (50,000 calls) fits twice; the record is then about 800 kB. */
+export const MAX_REMEMBERED = 100_000;
+export const SLOT_MS = 15 * 60_000;
+const TOKEN_LENGTH = 8;
+const RECORD_VERSION = 2;
 
-const memory = new Map<string, Map<string, number>>();
+/** The key's fingerprint as stored: IDs are compared trimmed and without regard to case. */
+export function deliveryToken(key: string): string {
+	return createHash('sha256').update(key.trim().toLowerCase()).digest('base64url').slice(0, TOKEN_LENGTH);
+}
 
-function prune(entries: Map<string, number>, now: number): void {
-	for (const [key, expires] of entries) {
-		if (expires <= now) entries.delete(key);
+/** Whether `text` (tokens back to back) holds `token` at a token boundary. */
+function textHasToken(text: string, token: string): boolean {
+	for (let at = text.indexOf(token); at >= 0; at = text.indexOf(token, at + 1)) {
+		if (at % TOKEN_LENGTH === 0) return true;
 	}
-	while (entries.size > MAX_REMEMBERED) {
-		const oldest = entries.keys().next().value as string;
-		entries.delete(oldest);
+	return false;
+}
+
+/** Every delivery of a slot is older than the time to remember. */
+function slotExpired(slot: number, now: number, ttlMs: number): boolean {
+	return (slot + 1) * SLOT_MS + ttlMs <= now;
+}
+
+interface Slot {
+	text: string;
+	tokens: Set<string>;
+}
+
+/** The tokens of one scope (workflow + node) known to this process, by slot. */
+class Ledger {
+	readonly slots = new Map<number, Slot>();
+
+	private size = 0;
+
+	has(token: string): boolean {
+		for (const slot of this.slots.values()) if (slot.tokens.has(token)) return true;
+		return false;
+	}
+
+	add(slotId: number, token: string): void {
+		if (this.has(token)) return;
+		let slot = this.slots.get(slotId);
+		if (!slot) {
+			slot = { text: '', tokens: new Set() };
+			this.slots.set(slotId, slot);
+		}
+		slot.tokens.add(token);
+		slot.text += token;
+		this.size++;
+	}
+
+	/** Adds what a stored copy knows and this process does not (another process wrote it). */
+	merge(slotId: number, text: string): void {
+		const own = this.slots.get(slotId)?.text ?? '';
+		if (own.startsWith(text)) return; // nothing new: the usual case, one string compare
+		for (let at = 0; at + TOKEN_LENGTH <= text.length; at += TOKEN_LENGTH) this.add(slotId, text.slice(at, at + TOKEN_LENGTH));
+	}
+
+	prune(now: number, ttlMs: number): void {
+		const ordered = [...this.slots.keys()].sort((a, b) => a - b);
+		for (const id of ordered) {
+			if (!slotExpired(id, now, ttlMs) && this.size <= MAX_REMEMBERED) break;
+			this.size -= this.slots.get(id)!.tokens.size;
+			this.slots.delete(id);
+		}
+	}
+
+	toRecord(): IDataObject {
+		const slots: Record<string, string> = {};
+		for (const [id, slot] of [...this.slots].sort(([a], [b]) => a - b)) slots[String(id)] = slot.text;
+		return { v: RECORD_VERSION, slots };
 	}
 }
 
-export class DeliveryLog {
-	private readonly local: Map<string, number>;
+const ledgers = new Map<string, Ledger>();
 
-	private readonly stored: Map<string, number>;
+/** Slot texts of a stored record; the first version's `{ key: expiresAt }` map is read too. */
+function storedSlots(saved: unknown, now: number, ttlMs: number): Array<[number, string]> {
+	if (!saved || typeof saved !== 'object' || Array.isArray(saved)) return [];
+	const record = saved as IDataObject;
+	if (record.v === RECORD_VERSION && record.slots && typeof record.slots === 'object') {
+		return Object.entries(record.slots as IDataObject)
+			.filter(([id, text]) => /^\d+$/.test(id) && typeof text === 'string' && text.length % TOKEN_LENGTH === 0)
+			.map(([id, text]) => [Number(id), text as string]);
+	}
+	const legacy = Object.entries(record)
+		.filter(([, expires]) => typeof expires === 'number' && expires > now)
+		.map(([key, expires]) => [Math.floor(((expires as number) - ttlMs) / SLOT_MS), deliveryToken(key)] as const);
+	return legacy.map(([slot, token]) => [slot, token]);
+}
+
+export class DeliveryLog {
+	private readonly ledger: Ledger;
+
+	/** Tokens of the stored copy this log was opened on (slot id → text). */
+	private readonly stored: Array<[number, string]>;
 
 	constructor(
 		scope: string,
@@ -32,29 +120,56 @@ export class DeliveryLog {
 		private readonly ttlMs: number,
 		private readonly now = Date.now(),
 	) {
-		let local = memory.get(scope);
-		if (!local) memory.set(scope, (local = new Map()));
-		this.local = local;
-		const saved = staticData.deliveries;
-		this.stored = new Map(
-			saved && typeof saved === 'object' && !Array.isArray(saved)
-				? Object.entries(saved as Record<string, number>).filter(([, expires]) => typeof expires === 'number')
-				: [],
-		);
-		prune(this.local, now);
+		let ledger = ledgers.get(scope);
+		if (!ledger) ledgers.set(scope, (ledger = new Ledger()));
+		this.ledger = ledger;
+		this.stored = storedSlots(staticData.deliveries, now, ttlMs).filter(([slot]) => !slotExpired(slot, now, ttlMs));
+		for (const [slot, text] of this.stored) ledger.merge(slot, text);
+		ledger.prune(now, ttlMs);
 	}
 
 	seen(key: string): boolean {
-		return (this.local.get(key) ?? 0) > this.now || (this.stored.get(key) ?? 0) > this.now;
+		return this.ledger.has(deliveryToken(key));
 	}
 
+	/** Remembers the delivery and writes the whole ledger into the static data. */
 	record(key: string): void {
-		const expires = this.now + this.ttlMs;
-		this.local.delete(key);
-		this.local.set(key, expires);
-		this.stored.delete(key);
-		this.stored.set(key, expires);
-		prune(this.stored, this.now);
-		this.staticData.deliveries = Object.fromEntries(this.stored);
+		this.ledger.add(Math.floor(this.now / SLOT_MS), deliveryToken(key));
+		this.write();
 	}
+
+	/**
+	 * Remembers the delivery; writes the static data only when its stored copy lacks it, so that n8n
+	 * saves nothing when the copy is already complete.
+	 */
+	recordIfMissing(key: string): void {
+		const token = deliveryToken(key);
+		this.ledger.add(Math.floor(this.now / SLOT_MS), token);
+		if (!this.stored.some(([, text]) => textHasToken(text, token))) this.write();
+	}
+
+	private write(): void {
+		this.ledger.prune(this.now, this.ttlMs);
+		this.staticData.deliveries = this.ledger.toRecord();
+	}
+}
+
+interface DeliveryOptions {
+	ignoreRepeats?: boolean;
+	rememberHours?: number;
+}
+
+/** The log of this trigger node, or undefined when repeats are not to be suppressed. */
+export function openDeliveryLog(
+	ctx: Pick<IWebhookFunctions, 'getMode' | 'getWorkflow' | 'getNode' | 'getWorkflowStaticData'>,
+	options: DeliveryOptions,
+): DeliveryLog | undefined {
+	// The test URL (manual mode) starts a run per delivery on purpose; n8n saves no static data there.
+	if (options.ignoreRepeats === false || ctx.getMode() === 'manual') return undefined;
+	const hours = Number(options.rememberHours ?? DEFAULT_REMEMBER_HOURS);
+	return new DeliveryLog(
+		`${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`,
+		ctx.getWorkflowStaticData('node'),
+		(Number.isFinite(hours) && hours > 0 ? hours : DEFAULT_REMEMBER_HOURS) * 3600_000,
+	);
 }

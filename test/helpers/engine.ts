@@ -77,6 +77,8 @@ export interface RunOptions {
 	/** Extra workflow settings; default `{ executionOrder: 'v1', timezone }`. */
 	settings?: IWorkflowSettings;
 	workflowId?: string;
+	/** Non-manual modes: the items the start node is seeded with (as n8n does with a webhook's output). */
+	startItems?: INodeExecutionData[];
 }
 
 export interface RunResult {
@@ -191,11 +193,11 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 
 	const logs: LogEntry[] = [];
 	const run = await withLogCapture(logs, async () => {
-		if (mode === 'manual') {
+		if (mode === 'manual' && !options.startItems) {
 			return await new WorkflowExecute(additionalData, mode).run({ workflow, startNode });
 		}
 		const items =
-			startNode.type === MANUAL_TRIGGER_TYPE ? manualTriggerItems(startNode) : [{ json: {} }];
+			options.startItems ?? (startNode.type === MANUAL_TRIGGER_TYPE ? manualTriggerItems(startNode) : [{ json: {} }]);
 		const runExecutionData = createRunExecutionData({
 			executionData: {
 				nodeExecutionStack: [{ node: startNode, data: { main: [items] }, source: null }],

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { IDataObject, INodeType } from 'n8n-workflow';
 
+import { deliveryToken, SLOT_MS } from '../../nodes/EsmsVoiceTrigger/deliveries';
 import { NODE_NAME, rawGet, startTrigger, type TriggerServerOptions } from './trigger-server';
 
 const PATH = '/webhook/esms-voice';
@@ -27,7 +28,17 @@ function freshTriggerModule(): INodeType {
 }
 
 const deliveriesIn = (db: { staticData: IDataObject }) =>
-	(db.staticData[`node:${NODE_NAME}`] as IDataObject | undefined)?.deliveries as Record<string, number> | undefined;
+	(db.staticData[`node:${NODE_NAME}`] as IDataObject | undefined)?.deliveries as IDataObject | undefined;
+
+/** The stored record for deliveries received at the given times: 15-minute slots of 8-char tokens. */
+function recordOf(deliveries: Array<[at: number, key: string]>): IDataObject {
+	const slots: Record<string, string> = {};
+	for (const [at, key] of deliveries) {
+		const slot = String(Math.floor(at / SLOT_MS));
+		slots[slot] = (slots[slot] ?? '') + deliveryToken(key);
+	}
+	return { v: 2, slots };
+}
 
 afterEach(() => jest.restoreAllMocks());
 
@@ -40,7 +51,7 @@ test('the same ReferenceId + SendStatus twice: one execution, both answered 200;
 	expect([first.status, first.json]).toEqual([200, STARTED]);
 	expect([second.status, second.json]).toEqual([200, REPEATED]);
 	expect(server.executions).toHaveLength(1);
-	expect(deliveriesIn(server.db)).toEqual({ 'dup-1|5': now + 24 * HOUR });
+	expect(deliveriesIn(server.db)).toEqual(recordOf([[now, 'dup-1|5']]));
 });
 
 test('a different SendStatus is a different delivery (Only Final off)', async () => {
@@ -117,37 +128,42 @@ describe('after a restart', () => {
 });
 
 describe('Remember Deliveries For (Hours)', () => {
-	test('a repeat within the time is suppressed; after it, it starts again', async () => {
-		const t0 = Date.UTC(2026, 0, 10, 8, 0, 0);
+	// 08:00 is a slot boundary: a delivery then is remembered until 08:15 + the hours to remember.
+	const t0 = Date.UTC(2026, 0, 10, 8, 0, 0);
+
+	test('a repeat within the time (rounded up to the 15-minute slot) is suppressed; after it, it starts again', async () => {
 		const clock = jest.spyOn(Date, 'now').mockReturnValue(t0);
 		const server = await startTrigger({ params: { options: { rememberHours: 2 } } });
 		await rawGet(server.port, callback('dup-9'));
-		expect(deliveriesIn(server.db)).toEqual({ 'dup-9|5': t0 + 2 * HOUR });
+		expect(deliveriesIn(server.db)).toEqual(recordOf([[t0, 'dup-9|5']]));
 
-		clock.mockReturnValue(t0 + 2 * HOUR - 1);
+		clock.mockReturnValue(t0 + SLOT_MS + 2 * HOUR - 1);
 		expect((await rawGet(server.port, callback('dup-9'))).json).toEqual(REPEATED);
-		clock.mockReturnValue(t0 + 2 * HOUR);
+		clock.mockReturnValue(t0 + SLOT_MS + 2 * HOUR);
 		expect((await rawGet(server.port, callback('dup-9'))).json).toEqual(STARTED);
 		expect(server.executions).toHaveLength(2);
-		expect(deliveriesIn(server.db)).toEqual({ 'dup-9|5': t0 + 4 * HOUR });
+		expect(deliveriesIn(server.db)).toEqual(recordOf([[t0 + SLOT_MS + 2 * HOUR, 'dup-9|5']]));
 	});
 
-	test('expired entries are pruned from the static data when a new delivery is recorded', async () => {
-		const t0 = Date.UTC(2026, 0, 10, 8, 0, 0);
+	test('expired slots are pruned from the static data when a new delivery is recorded', async () => {
 		const clock = jest.spyOn(Date, 'now').mockReturnValue(t0);
 		const server = await startTrigger({ params: { options: { rememberHours: 1 } } });
 		await rawGet(server.port, callback('old'));
+		clock.mockReturnValue(t0 + 10 * 60_000);
+		await rawGet(server.port, callback('same-slot'));
+		expect(deliveriesIn(server.db)).toEqual(recordOf([[t0, 'old|5'], [t0, 'same-slot|5']]));
 		clock.mockReturnValue(t0 + 3 * HOUR);
 		await rawGet(server.port, callback('new'));
-		expect(deliveriesIn(server.db)).toEqual({ 'new|5': t0 + 4 * HOUR });
+		expect(deliveriesIn(server.db)).toEqual(recordOf([[t0 + 3 * HOUR, 'new|5']]));
 	});
 
 	test('an invalid value falls back to 24 hours', async () => {
-		const t0 = Date.UTC(2026, 0, 10, 8, 0, 0);
-		jest.spyOn(Date, 'now').mockReturnValue(t0);
+		const clock = jest.spyOn(Date, 'now').mockReturnValue(t0);
 		const server = await startTrigger({ params: { options: { rememberHours: -5 } } });
 		await rawGet(server.port, callback('dup-10'));
-		expect(deliveriesIn(server.db)).toEqual({ 'dup-10|5': t0 + 24 * HOUR });
+		clock.mockReturnValue(t0 + SLOT_MS + 24 * HOUR - 1);
+		expect((await rawGet(server.port, callback('dup-10'))).json).toEqual(REPEATED);
+		expect(deliveriesIn(server.db)).toEqual(recordOf([[t0, 'dup-10|5']]));
 	});
 });
 
@@ -160,4 +176,48 @@ test('a burst of 50 concurrent identical deliveries starts exactly one execution
 	expect(answers.filter((a) => JSON.stringify(a.json) === JSON.stringify(STARTED))).toHaveLength(1);
 	expect(answers.filter((a) => JSON.stringify(a.json) === JSON.stringify(REPEATED))).toHaveLength(49);
 	expect(server.executions).toHaveLength(1);
+});
+
+describe("n8n's static-data saving, as a real n8n does it (see trigger-server.ts)", () => {
+	const distinct = ['s-1', 's-2', 's-3', 's-4'];
+
+	/** The trigger as it was before execute() wrote the record: the defect measured in n8n 2.41. */
+	function webhookOnlyTrigger(): INodeType {
+		const trigger = freshTriggerModule();
+		return { description: trigger.description, webhookMethods: trigger.webhookMethods, webhook: trigger.webhook };
+	}
+
+	test.each([1, 2] as const)('n8n %i.x: every distinct delivery is saved; a new process suppresses all their repeats', async (n8nMajor) => {
+		const same = { workflowId: `wf-${randomUUID()}`, nodeId: randomUUID(), n8nMajor };
+		const before = await startTrigger({ ...same, trigger: freshTriggerModule() });
+		for (const ref of distinct) await rawGet(before.port, callback(ref));
+		expect(before.executions).toHaveLength(4);
+		const slots = Object.values((deliveriesIn(before.db) as { slots: Record<string, string> }).slots).join('');
+		expect(distinct.map((ref) => slots.includes(deliveryToken(`${ref}|5`)))).toEqual([true, true, true, true]);
+
+		const after = await startTrigger({ ...same, trigger: freshTriggerModule(), db: before.db });
+		for (const ref of distinct) expect((await rawGet(after.port, callback(ref))).json).toEqual(REPEATED);
+		expect(after.executions).toHaveLength(0);
+	});
+
+	test('control: with the webhook-time write alone, n8n 2.x keeps only the first delivery (as measured in 2.41)', async () => {
+		const same = { workflowId: `wf-${randomUUID()}`, nodeId: randomUUID() };
+		const before = await startTrigger({ ...same, trigger: webhookOnlyTrigger() });
+		for (const ref of distinct) await rawGet(before.port, callback(ref));
+		const slots = Object.values((deliveriesIn(before.db) as { slots: Record<string, string> }).slots).join('');
+		expect(slots).toBe(deliveryToken('s-1|5'));
+		const after = await startTrigger({ ...same, trigger: webhookOnlyTrigger(), db: before.db });
+		for (const ref of distinct) await rawGet(after.port, callback(ref));
+		expect(after.executions).toHaveLength(3);
+	});
+
+	test("a record in the first version's format (key → expiry) is still honoured", async () => {
+		const now = Date.UTC(2026, 0, 10, 8, 0, 0);
+		jest.spyOn(Date, 'now').mockReturnValue(now);
+		const db = { staticData: { [`node:${NODE_NAME}`]: { deliveries: { 'legacy-1|5': now + HOUR, 'gone|5': now - 1 } } } as IDataObject };
+		const server = await startTrigger({ db });
+		expect((await rawGet(server.port, callback('legacy-1'))).json).toEqual(REPEATED);
+		expect((await rawGet(server.port, callback('gone'))).json).toEqual(STARTED);
+		expect(server.executions).toHaveLength(1);
+	});
 });

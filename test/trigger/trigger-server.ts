@@ -5,8 +5,15 @@
  * do: nothing more when the node answered itself (noWebhookResponse), else HTTP 200 with the
  * node's webhookResponse, or {"message":"Workflow was started"} when it returned workflowData.
  *
- * Like n8n in production, every request loads the workflow afresh, with its static data read from
- * a "database" (`db`) and written back when the node changed it (__dataChanged).
+ * Static data, as a real n8n was shown to handle it (e2e/repeats-restart.e2e.test.ts): every
+ * request loads the workflow afresh, its static data read from a "database" (`db`). When the node
+ * returns workflowData, n8n reads the execution's own copy from the database and starts the
+ * execution; n8n 2.x first re-wraps the webhook's static-data object in a new Workflow (that is what
+ * its establishContextForPersistence does), which clears its change flag. After the answer is
+ * decided n8n saves the webhook's copy if the flag is still set (so in 2.x only when the workflow had
+ * no static data before). The execution runs the start node in n8n's engine (WorkflowExecute: the
+ * trigger's execute()) and saves its copy when it ends if that changed. Simplification: here the
+ * execution ends before the HTTP answer is sent, where n8n may answer first.
  */
 import http from 'node:http';
 import type net from 'node:net';
@@ -28,6 +35,7 @@ import { Workflow } from 'n8n-workflow';
 
 import { EsmsVoiceTrigger } from '../../nodes/EsmsVoiceTrigger/EsmsVoiceTrigger.node';
 import { ensureEngineInitialised, withLogCapture, type LogEntry } from '../helpers/bootstrap';
+import { runWorkflow } from '../helpers/engine';
 import { expressLike } from './http-helpers';
 import { TestNodeTypes } from '../helpers/node-types';
 
@@ -60,6 +68,8 @@ export interface TriggerServerOptions {
 	nodeId?: string;
 	/** Simulated database round-trip (ms) when loading and when saving the static data. */
 	dbLatencyMs?: number;
+	/** Whose static-data handling to model: n8n 2.x (default) or 1.x (see the header). */
+	n8nMajor?: 1 | 2;
 }
 
 export { rawGet, type RawAnswer } from './http-helpers';
@@ -137,18 +147,20 @@ export class TriggerServer {
 			if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
 		};
 		try {
-			const staticData = JSON.parse(JSON.stringify(this.db.staticData)) as IDataObject;
+			// A workflow whose static data was never written has none (null) in n8n's database.
+			const stored = Object.keys(this.db.staticData).length > 0 ? this.db.staticData : undefined;
+			const staticData = stored && (JSON.parse(JSON.stringify(stored)) as IDataObject);
 			await dbRoundTrip();
-			workflow = new Workflow({
+			const workflowParameters = {
 				id: this.workflowId,
 				name: 'Trigger test workflow',
 				nodes: [structuredClone(this.node)],
 				connections: {},
 				active: true,
 				nodeTypes: new TestNodeTypes({ [TRIGGER_TYPE]: this.trigger }),
-				staticData,
 				settings: {},
-			});
+			};
+			workflow = new Workflow({ ...workflowParameters, staticData });
 			const node = workflow.getNode(NODE_NAME) as INode;
 			const { request, response, written } = expressLike(raw, rawRes, url, (status, body) =>
 				this.answers.push({ url, status, body }),
@@ -173,11 +185,31 @@ export class TriggerServer {
 			const ctx = new WebhookContext(workflow, node, additionalData, mode, webhookData, [], null);
 			this.handled++;
 			result = await withLogCapture(this.logs, async () => await this.trigger.webhook!.call(ctx));
-			// n8n saves the static data after the webhook call if the node changed it.
-			if ((workflow.staticData as { __dataChanged?: boolean }).__dataChanged === true) {
-				const saved = JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject;
+			const changed = (data: IDataObject) => (data as { __dataChanged?: boolean }).__dataChanged === true;
+			const save = async (data: IDataObject) => {
+				const saved = JSON.parse(JSON.stringify(data)) as IDataObject;
 				await dbRoundTrip();
 				this.db.staticData = saved;
+			};
+			let executionStaticData: IDataObject | undefined;
+			if (result.workflowData) {
+				executionStaticData = JSON.parse(JSON.stringify(this.db.staticData)) as IDataObject;
+				// n8n 2.x: a Workflow over the same static-data object (clears the change flag).
+				if ((this.options.n8nMajor ?? 2) === 2) new Workflow({ ...workflowParameters, staticData });
+			}
+			if (changed(workflow.staticData)) await save(workflow.staticData);
+			if (executionStaticData && result.workflowData) {
+				const run = await runWorkflow({
+					nodes: [structuredClone(this.node)],
+					connections: {},
+					nodeTypes: { [TRIGGER_TYPE]: this.trigger },
+					mode,
+					workflowId: this.workflowId,
+					staticData: executionStaticData,
+					startItems: result.workflowData[0] ?? [],
+				});
+				if (run.error) throw run.error;
+				if (changed(run.staticData)) await save(run.staticData);
 			}
 			if (result.noWebhookResponse) {
 				if (!written()) send(500, { message: 'node promised a response and wrote none' });
