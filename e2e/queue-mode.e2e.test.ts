@@ -211,13 +211,19 @@ describeQueue(`eSMS Voice in n8n ${N8N_VERSION} queue mode (main + worker + 2 we
 	 * Delivers each callback to webhook-1 and waits for its execution to finish before the next,
 	 * restarts webhook-1, then re-sends every callback to the restarted processor and to the other one.
 	 */
-	async function deliverRestartRepeat(label: string, distinct: string[], oneAtATime: boolean): Promise<{ again: unknown[]; ids: string[]; after: string[] }> {
+	async function deliverRestartRepeat(
+		label: string,
+		distinct: string[],
+		delivery: 'one at a time' | 'all at once',
+	): Promise<{ again: unknown[]; ids: string[]; after: string[] }> {
 		const trigger = await triggerWorkflow(label);
-		for (const [index, referenceId] of distinct.entries()) {
-			const first = await get(trigger.url('webhook-1', referenceId));
-			expect([first.status, JSON.stringify(first.body) === JSON.stringify(REPEATED)]).toEqual([200, false]);
-			if (oneAtATime) await scenario.withStatus((await scenario.atLeast(trigger.workflowId, index + 1))[index]);
+		const firsts: Array<{ status: number; body: unknown }> = [];
+		if (delivery === 'all at once') firsts.push(...(await Promise.all(distinct.map((referenceId) => get(trigger.url('webhook-1', referenceId))))));
+		for (const [index, referenceId] of delivery === 'one at a time' ? distinct.entries() : []) {
+			firsts.push(await get(trigger.url('webhook-1', referenceId)));
+			await scenario.withStatus((await scenario.atLeast(trigger.workflowId, index + 1))[index]);
 		}
+		expect(firsts.map((first) => [first.status, JSON.stringify(first.body) === JSON.stringify(REPEATED)])).toEqual(distinct.map(() => [200, false]));
 		const ids = await scenario.atLeast(trigger.workflowId, distinct.length);
 		await Promise.all(ids.map((id) => scenario.withStatus(id)));
 
@@ -228,25 +234,28 @@ describeQueue(`eSMS Voice in n8n ${N8N_VERSION} queue mode (main + worker + 2 we
 		}
 		const after = await scenario.idsAfterSettling(trigger.workflowId);
 		const started = await Promise.all(ids.map(async (id) => nodeOutput(await scenario.withStatus(id), TRIGGER_NODE)[0]));
-		expect(started).toEqual(distinct.map((referenceId) => answeredTriggerItem(referenceId)));
+		const byReference = (a: Record<string, unknown>, b: Record<string, unknown>): number => String(a.referenceId).localeCompare(String(b.referenceId));
+		expect(started.sort(byReference)).toEqual([...distinct].sort().map((referenceId) => answeredTriggerItem(referenceId)));
 		return { again, ids, after };
 	}
 
 	test('a webhook processor restarted between a delivery and its repeat: still one execution', async () => {
 		const distinct = [randomUUID(), randomUUID(), randomUUID()];
-		const { again, ids, after } = await deliverRestartRepeat('trigger restart', distinct, true);
+		const { again, ids, after } = await deliverRestartRepeat('trigger restart', distinct, 'one at a time');
 		expect(again).toEqual(again.map(() => ({ status: 200, body: REPEATED })));
 		expect(after).toEqual(ids);
 	}, 120_000);
 
-	// Known race (reported on issue 8): callbacks delivered back to back run as concurrent executions
-	// on the worker; each saves the workflow's static data as its own copy was when it ran, so the
-	// copy saved last can lack the newest callback (seen: execution 43 saved after 44, without 44's
-	// record). Nothing repairs it until the next callback of that trigger: the newest callback's
-	// repeat, after a restart or at the other processor, then starts a second execution.
-	test.skip('…also for callbacks delivered back to back (concurrent executions on the worker)', async () => {
-		const distinct = [randomUUID(), randomUUID(), randomUUID()];
-		const { again, ids, after } = await deliverRestartRepeat('trigger restart back to back', distinct, false);
+	// Known race (reported on issue 8), skipped because it depends on timing: callbacks that arrive
+	// together run as concurrent executions on the worker; each saves the workflow's static data as
+	// its own copy was when it ran, so the copy saved last can lack a callback recorded meanwhile.
+	// Seen once: 3 callbacks ~100 ms apart, execution 43 saved 3 ms after 44 without 44's record;
+	// after a webhook-1 restart that callback's re-sends started 2 more executions (one per
+	// processor). Nothing repairs the record until the trigger's next started callback. This variant
+	// (10 at once) passed in the one run tried.
+	test.skip('…also for callbacks that arrive together (concurrent executions on the worker)', async () => {
+		const distinct = Array.from({ length: 10 }, () => randomUUID());
+		const { again, ids, after } = await deliverRestartRepeat('trigger restart together', distinct, 'all at once');
 		expect(again).toEqual(again.map(() => ({ status: 200, body: REPEATED })));
 		expect(after).toEqual(ids);
 	}, 120_000);
