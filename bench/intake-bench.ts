@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
 
+import { deliveryToken, SLOT_MS } from '../nodes/EsmsVoiceTrigger/deliveries';
 import { mapWithConcurrency } from '../nodes/shared/concurrency';
 import type { N8nClient } from '../e2e/lib/n8n-client';
 import { startInstance } from '../e2e/lib/shared';
@@ -50,6 +51,22 @@ function percentile(values: number[], p: number): number {
 	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/**
+ * The repeat record as n8n saved it: every started callback makes n8n write the workflow's whole
+ * static data once (bytes written per callback), every callback makes it read it.
+ */
+async function recordSize(client: N8nClient, workflowId: string): Promise<Row> {
+	const workflow = await client.api<{ staticData?: Record<string, { deliveries?: { slots?: Record<string, string> } }> | null }>(
+		'GET',
+		`/api/v1/workflows/${workflowId}`,
+	);
+	const slots = workflow.staticData?.['node:eSMS Voice Trigger']?.deliveries?.slots ?? {};
+	return {
+		'remembered after': Object.values(slots).join('').length / 8,
+		'bytes written per started callback': JSON.stringify(workflow.staticData ?? {}).length,
+	};
+}
+
 /** Executions settle after the 200 answer (onReceived): wait until the count stops moving. */
 async function settledExecutionCount(client: N8nClient, workflowId: string): Promise<number> {
 	let last = -1;
@@ -83,16 +100,28 @@ function callbackUrls(base: string, total: number, repeatShare: number): { urls:
 	return { urls, unique };
 }
 
+/** The trigger's stored record with `count` earlier deliveries, spread over the last 12 hours. */
+function rememberedRecord(count: number): Record<string, unknown> {
+	const now = Date.now();
+	const slots: Record<string, string> = {};
+	for (let i = 0; i < count; i++) {
+		const slot = String(Math.floor((now - ((i % 48) * 12 * 3_600_000) / 48) / SLOT_MS));
+		slots[slot] = (slots[slot] ?? '') + deliveryToken(`${randomUUID()}|5`);
+	}
+	return { 'node:eSMS Voice Trigger': { deliveries: { v: 2, slots } } };
+}
+
 /** `env`: n8n settings for this instance (on top of the headless defaults, log level info). */
 export async function benchIntake(
 	total = 2000,
 	env: Record<string, string> = {},
 	repeatShare = 0.1,
 	concurrency = 50,
+	remembered = 20_000,
 ): Promise<Row[]> {
 	const { handle, client } = await startInstance({ env: { N8N_LOG_LEVEL: 'info', ...env } });
 	try {
-		const triggerWorkflow = async (name: string, options: Record<string, unknown>) => {
+		const triggerWorkflow = async (name: string, options: Record<string, unknown>, staticData?: Record<string, unknown>) => {
 			const webhookId = randomUUID();
 			const created = await client.createWorkflow({
 				name,
@@ -109,6 +138,7 @@ export async function benchIntake(
 				],
 				connections: {},
 				settings: { executionOrder: 'v1' },
+				...(staticData ? { staticData } : {}),
 			});
 			await client.activateWorkflow(created.id);
 			return { id: created.id, base: `${handle.baseUrl}/webhook/${webhookId}/esms-voice` };
@@ -141,6 +171,12 @@ export async function benchIntake(
 				...(await triggerWorkflow('bench: trigger without repeat check', { ignoreRepeats: false })),
 				dedupes: false,
 			},
+			{
+				name: `eSMS Voice Trigger, ${remembered} deliveries already remembered`,
+				...(await triggerWorkflow('bench: trigger with a full record', {}, rememberedRecord(remembered))),
+				dedupes: true,
+				remembered: true,
+			},
 			{ ...webhookNode, name: 'n8n Webhook node (again, last)' },
 		];
 		await client.callWebhook('bench-webhook');
@@ -166,11 +202,14 @@ export async function benchIntake(
 				'expected executions': expected,
 				lost: Math.max(0, expected - executions),
 				'duplicates executed': receiver.dedupes ? Math.max(0, executions - unique) : 'n/a',
+				...(receiver.dedupes ? await recordSize(client, receiver.id) : {}),
 			});
 		}
 		const webhookRate = ((rows[0]['accepted/s'] as number) + (rows[rows.length - 1]['accepted/s'] as number)) / 2;
+		const checkOff = rows.find((row) => String(row.receiver).includes('Ignore Repeated Deliveries off'))!;
 		for (const row of rows.slice(1, -1)) {
 			row['vs Webhook node (mean of both runs)'] = Number(((row['accepted/s'] as number) / webhookRate).toFixed(2));
+			row['vs repeat check off'] = Number(((row['accepted/s'] as number) / (checkOff['accepted/s'] as number)).toFixed(2));
 		}
 		return rows;
 	} finally {

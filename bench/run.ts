@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: every benchmark, one run, printed as tables (and written to bench/results.md).
- * Usage: npm run bench [-- --only bulk,overhead,intake,package] [--items N] [--callbacks N]
+ * Usage: npm run bench [-- --only bulk,overhead,intake,ratelimit,package] [--items N] [--callbacks N]
+ * With --only, the sections measured replace those of the same title in results.md; the others stay.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -9,6 +10,16 @@ import * as path from 'node:path';
 import { benchBulk, benchOverhead, type Row } from './engine-bench';
 import { benchIntake } from './intake-bench';
 import { benchPackage } from './package-bench';
+import { benchRateLimit } from './rate-limit-bench';
+
+const ALL = ['bulk', 'overhead', 'intake', 'ratelimit', 'package'];
+
+/** results.md split at its "### " titles: the preamble, then [title, text] in order. */
+function sectionsOf(text: string): { preamble: string; sections: Array<[string, string]> } {
+	const parts = text.split(/\n(?=### )/);
+	const preamble = parts[0].startsWith('### ') ? '' : parts.shift()!.trim();
+	return { preamble, sections: parts.map((part) => [part.split('\n')[0], part.trim()]) };
+}
 
 function table(rows: Row[]): string {
 	const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
@@ -19,7 +30,7 @@ function table(rows: Row[]): string {
 async function main(): Promise<void> {
 	const args = process.argv.slice(2);
 	const onlyArg = args.indexOf('--only');
-	const only = onlyArg >= 0 ? args[onlyArg + 1].split(',') : ['bulk', 'overhead', 'intake', 'package'];
+	const only = onlyArg >= 0 ? args[onlyArg + 1].split(',') : ALL;
 	const itemsArg = args.indexOf('--items');
 	const items = itemsArg >= 0 ? Number(args[itemsArg + 1]) : 1000;
 
@@ -40,8 +51,25 @@ async function main(): Promise<void> {
 		// n8n skips its expression isolate for its own Webhook node only; the legacy engine has none.
 		add(`${title}, N8N_EXPRESSION_ENGINE=legacy`, await benchIntake(callbacks, { N8N_EXPRESSION_ENGINE: 'legacy' }));
 	}
+	if (only.includes('ratelimit')) {
+		add('Rate limit: 1000 Make Call items, simulator limited to 20 requests/s (code 160 above it)', await benchRateLimit(items, 20));
+	}
 	if (only.includes('package')) add('Package', benchPackage());
-	fs.writeFileSync(path.join(__dirname, 'results.md'), `${sections.join('\n\n')}\n`);
+	const file = path.join(__dirname, 'results.md');
+	if (ALL.every((name) => only.includes(name)) || !fs.existsSync(file)) {
+		fs.writeFileSync(file, `${sections.join('\n\n')}\n`);
+	} else {
+		// A partial run: replace the sections it measured, keep the others, say when each was measured.
+		const old = sectionsOf(fs.readFileSync(file, 'utf8'));
+		const fresh = sectionsOf(sections.slice(1).join('\n\n'));
+		const note = `_${sections[0].replace(/^Measured /, 'Measured (partial run) ')}_`;
+		const merged = old.sections.map(([title, text]) => {
+			const update = fresh.sections.find(([t]) => t === title);
+			return update ? `${update[1]}\n\n${note}` : text;
+		});
+		for (const [title, text] of fresh.sections) if (!old.sections.some(([t]) => t === title)) merged.push(`${text}\n\n${note}`);
+		fs.writeFileSync(file, `${[old.preamble, ...merged].filter(Boolean).join('\n\n')}\n`);
+	}
 	console.log(`written to ${path.join('bench', 'results.md')}`);
 }
 

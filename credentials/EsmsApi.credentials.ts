@@ -18,7 +18,7 @@ export class EsmsApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:esms.svg', dark: 'file:esms.dark.svg' };
 
-	documentationUrl = 'https://developers.esms.vn/';
+	documentationUrl = 'https://github.com/n8n-nodes-esms-voice/n8n-nodes-esms-voice#credentials';
 
 	properties: INodeProperties[] = [
 		{

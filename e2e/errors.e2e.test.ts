@@ -43,7 +43,7 @@ describe('eSMS Voice errors in a real n8n', () => {
 		});
 
 		expect(execution.status).toBe('error');
-		expect(recordedError(execution).message).toBe('Item 0, field "Phone": "12345" is not a Vietnamese phone number');
+		expect(recordedError(execution).message).toBe('Item 1, field "Phone": "12345" is not a Vietnamese phone number');
 		expect(recordedError(execution).description).toBe(
 			'Expected a Vietnamese number such as 0912345678, 84912345678 or +84 912 345 678 (mobile: 10 digits starting with 0; landline: 11 digits starting with 02).',
 		);

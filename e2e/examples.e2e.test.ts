@@ -1,9 +1,14 @@
-// The workflows of examples/ imported as a user would (credential swapped, the local URL replaced),
-// published and run through their Webhooks against the simulator.
+// The workflows of examples/ imported as a user would (credential swapped, the local URL replaced,
+// the trigger imported first and its Production URL pasted into the Callback URLs), published and
+// run through their Webhooks against the simulator.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
 import { nodeOutput, type WorkflowJson } from './lib/n8n-client';
-import { exampleFiles, loadExample } from './lib/examples';
+import { EXAMPLES_DIR, exampleFiles, loadExample } from './lib/examples';
 import { maskKeys, nodesRun, Scenario, type SimulatorWithCredential } from './lib/scenario';
 import { triggerUrl } from './lib/nodes';
+import { NODE_TYPES } from './lib/workflows';
 
 const FILES = {
 	order: 'order-confirmation-call.json',
@@ -11,7 +16,6 @@ const FILES = {
 	reminders: 'reminders-from-list.json',
 	wait: 'call-and-wait-then-branch.json',
 };
-const RESULT_TRIGGER_ID = '0b7c6a52-2f0e-4c1e-9a55-3e2b1d6f8a01';
 const BRANCHES = ['Confirmed', 'Cancelled', 'Follow up'];
 
 const VN_OFFSET_MS = 7 * 3600_000;
@@ -41,9 +45,14 @@ describe('the example workflows in a real n8n', () => {
 	beforeAll(async () => {
 		scenario = await Scenario.connect();
 		esms = await scenario.simulator('examples', { outcomeByLastDigit: true, callDelayMs: 1000 });
-		callbackUrl = triggerUrl(scenario.baseUrl, RESULT_TRIGGER_ID);
-		for (const file of exampleFiles()) {
-			workflows[file] = loadExample(file, esms.credential, scenario.baseUrl);
+		// As a user does: import the trigger workflow first, then paste its Production URL into the others.
+		workflows[FILES.result] = loadExample(FILES.result, esms.credential, scenario.baseUrl);
+		ids[FILES.result] = await scenario.workflow(workflows[FILES.result]);
+		const stored = await scenario.client.api<WorkflowJson>('GET', `/api/v1/workflows/${ids[FILES.result]}`);
+		const trigger = stored.nodes.find((node) => node.type === NODE_TYPES.trigger);
+		callbackUrl = triggerUrl(scenario.baseUrl, String(trigger?.webhookId));
+		for (const file of exampleFiles().filter((name) => name !== FILES.result)) {
+			workflows[file] = loadExample(file, esms.credential, scenario.baseUrl, { callbackUrl });
 			ids[file] = await scenario.workflow(workflows[file]);
 		}
 	});
@@ -58,6 +67,22 @@ describe('the example workflows in a real n8n', () => {
 			const stored = await scenario.client.api<{ active: boolean; settings?: { timezone?: string } }>('GET', `/api/v1/workflows/${ids[file]}`);
 			expect([file, stored.active, stored.settings?.timezone]).toEqual([file, true, 'Asia/Ho_Chi_Minh']);
 		}
+	});
+
+	test('no example ships a webhook ID: each import got its own; Switch outputs are named after the keys they route', () => {
+		for (const file of Object.values(FILES)) {
+			const workflow = workflows[file];
+			for (const node of workflow.nodes.filter((n) => n.webhookId !== undefined)) expect(String(node.webhookId)).toMatch(/^[0-9a-f-]{36}$/);
+			const switches = workflow.nodes.filter((n) => n.type === 'n8n-nodes-base.switch');
+			for (const node of switches) {
+				const parameters = node.parameters as { rules: { values: Array<{ outputKey: string }> }; options: { renameFallbackOutput: string } };
+				const outputs = [...parameters.rules.values.map((rule) => rule.outputKey), parameters.options.renameFallbackOutput];
+				const targets = (workflow.connections[node.name as string] as { main: Array<Array<{ node: string }>> }).main.map((c) => c[0].node);
+				expect([file, outputs.slice(0, 2), targets.slice(0, 2)]).toEqual([file, ['Key 1: confirm', 'Key 2: cancel'], ['Confirmed', 'Cancelled']]);
+			}
+		}
+		const raw = Object.values(FILES).map((file) => fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8'));
+		expect(raw.filter((text) => text.includes('webhookId'))).toEqual([]);
 	});
 
 	test.each([

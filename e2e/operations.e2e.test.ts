@@ -117,6 +117,7 @@ describe('eSMS Voice operations in a real n8n', () => {
 		expect(maskKeys(requests[0].rawQuery)).toBe(expectedQuery([['ReferenceId', placedReferenceId]]));
 		expect(nodeOutput(execution, ESMS_NODE)).toEqual([
 			{
+				kind: 'call',
 				referenceId: placedReferenceId,
 				answered: true,
 				callStatus: 'answered',

@@ -91,7 +91,7 @@ describe('eSMS Voice Trigger in a real n8n', () => {
 		// Not an eSMS callback at all.
 		const bogus = await get(`${callbackUrl}?CallStatus=ANSWERED&SendStatus=5&Ivr=1`);
 		expect(bogus.status).toBe(400);
-		expect(JSON.parse(bogus.text)).toEqual({ error: 'Not an eSMS call-result callback: ReferenceId is missing' });
+		expect(JSON.parse(bogus.text)).toEqual({ error: 'Not an eSMS callback: it has neither ReferenceId (call) nor SMSID (voice OTP)' });
 
 		// An intermediate status of another call: only final results start (Only Final Results default).
 		const otherId = randomUUID();

@@ -1,6 +1,7 @@
 // "Make Call and Wait for Result" in a published workflow: the execution waits, intermediate
 // callbacks keep it waiting, the final one resumes it; the stray-'?' callback style still resumes;
-// Limit Wait Time continues with the timed-out item when no result ever comes.
+// Limit Wait Time continues with the timed-out item when no result ever comes; another call's
+// result, or forged parameters, on the resume URL (with its valid token) resume nothing.
 import { CALLER_ID } from '../test/simulator';
 import type { Execution } from './lib/n8n-client';
 import { nodeOutput } from './lib/n8n-client';
@@ -107,7 +108,7 @@ describe('Make Call and Wait for Result in a real n8n', () => {
 		expect(callbackUrl.startsWith(`${scenario.baseUrl}/webhook-waiting/${id}?signature=`)).toBe(true);
 		const token = new URL(callbackUrl).searchParams.get('signature') ?? '';
 		expect(token.length).toBeGreaterThanOrEqual(16);
-		expect(callbackUrl).toBe(`${scenario.baseUrl}/webhook-waiting/${id}?signature=${token}&esmsRequestId=${requestId}&esmsPhone=0912345672`);
+		expect(callbackUrl).toBe(`${scenario.baseUrl}/webhook-waiting/${id}?signature=${token}&esmsWait=1`);
 		expect(maskKeys(request.rawQuery)).toBe(
 			`ApiKey=<API_KEY>&SecretKey=<SECRET_KEY>&Phone=0912345672&TemplateId=1001&RequestId=${requestId}&CallbackUrl=${encodeURIComponent(callbackUrl)}`,
 		);
@@ -146,6 +147,34 @@ describe('Make Call and Wait for Result in a real n8n', () => {
 		expect(await scenario.executionIds(workflow.workflowId)).toEqual([id]);
 	});
 
+	test("another call's result on the resume URL (valid token) does not resume it; forged esmsPhone/esmsRequestId change nothing", async () => {
+		const esms = await scenario.simulator('wait-forged', { outcomeByLastDigit: true, callDelayMs: 6000 });
+		const workflow = await waitWorkflow('forged', esms, { phone: '0912345673' });
+		const id = await startAndWait(workflow);
+		const [request] = esms.sim.requestsTo('MakeCallRecord_V2');
+		const callbackUrl = request.query.CallbackUrl;
+		const requestId = expectedAutoRequestId(id, workflow.nodeId);
+
+		// What the issue's probe did: key 9, 99 s, another call's ReferenceId, forged phone and request ID.
+		const otherCall = `ReferenceId=someone-elses-call&CallDuration=99&CallStatus=ANSWERED&Ivr=9&Price=500.0000&SentResult=1&CID=${CALLER_ID}&SendStatus=5`;
+		const forged = await get(`${callbackUrl}&${otherCall}&esmsPhone=0999999999&esmsRequestId=forged-id`);
+		expect([forged.status, forged.text]).toEqual([
+			200,
+			JSON.stringify({ received: true, resumed: false, reason: 'not the call this execution waits for' }),
+		]);
+		expect((await scenario.client.getExecution(id, false)).status).toBe('waiting');
+		expect(scenario.n8n.logs()).toContain(`eSMS Voice: execution ${id} waits for call "`);
+		expect(scenario.n8n.logs()).toContain('; ignored a callback for call "someone-elses-call" on its resume URL');
+
+		// The real result then resumes it at its first delivery; phone and request ID are the placed ones.
+		const execution = await scenario.executionWithStatus(id, ['success', 'error', 'crashed'], 20_000);
+		expect(execution.status).toBe('success');
+		const [delivery] = esms.sim.callbacks;
+		expect(esms.sim.callbacks.map((c) => c.status)).toEqual([200]);
+		resultItem(execution, delivery.referenceId, '0912345673', requestId, '1');
+		expect(runDataText(execution)).not.toMatch(/0999999999|forged-id|someone-elses-call/);
+	});
+
 	test("a callback with a stray second '?' still resumes the execution", async () => {
 		const esms = await scenario.simulator('wait-stray', { callbackStyle: 'strayQuestionMark', outcomeByLastDigit: true, callDelayMs: 1000 });
 		const workflow = await waitWorkflow('stray', esms, { phone: '0912345671', additionalFields: { requestId: 'e2e-wait-stray' } });
@@ -155,7 +184,7 @@ describe('Make Call and Wait for Result in a real n8n', () => {
 		expect(execution.status).toBe('success');
 		const [delivery] = esms.sim.callbacks;
 		expect(delivery.status).toBe(200);
-		expect(delivery.url).toContain(`&esmsPhone=0912345671?ReferenceId=${delivery.referenceId}&`);
+		expect(delivery.url).toContain(`&esmsWait=1?ReferenceId=${delivery.referenceId}&`);
 		resultItem(execution, delivery.referenceId, '0912345671', 'e2e-wait-stray', '1');
 		expect(runDataText(execution).includes('signature')).toBe(false);
 	});

@@ -1,12 +1,17 @@
 // `npm run dev`: the eSMS simulator plus a real n8n with this package loaded, ready to click through.
-//   npm run build && bash scripts/ensure-runtime.sh && node scripts/run-ts.js scripts/dev.ts [--verbose]
+//   npm run dev [-- --verbose]     (= node scripts/run-ts.js scripts/dev.ts: builds, installs the runtime, starts)
+//   node scripts/run-ts.js scripts/dev.ts --no-build   skips `npm run build` and scripts/ensure-runtime.sh
 // Each run starts from a fresh temporary n8n user folder (removed on exit): owner, credential and the
 // workflows of examples/ are recreated every time. Export anything you build in the editor.
 // Environment: ESMS_SIM_PORT (default 8797), ESMS_DEV_N8N_PORT (default 5678); a free port is used
 // when the default one is taken.
+// Stopping: SIGINT or SIGTERM to any process of the tree stops all of it. The npm script `exec`s this
+// file, so npm forwards its signals here; the build steps and n8n run in their own process groups and
+// get the signal from here; n8n stopping stops the rest; so does the parent (npm) going away.
 // Importable: `startDevEnvironment()` (or `new DevEnvironment()` + start()) sets up the same environment
 // without printing the banner or touching signals (scripts/screenshots.ts uses it); main() runs only when
 // this file is the entry point.
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -17,7 +22,7 @@ import { EXAMPLES_DIR, exampleFiles, loadExample } from '../e2e/lib/examples';
 import { PROJECT_ROOT } from '../e2e/lib/runtime';
 import { packageDir } from '../e2e/lib/shared';
 import { freePort, isPortFree } from '../e2e/lib/util';
-import { CREDENTIAL_TYPE } from '../e2e/lib/workflows';
+import { CREDENTIAL_TYPE, NODE_TYPES } from '../e2e/lib/workflows';
 
 export const OWNER = { email: 'dev@esms-voice.local', password: 'EsmsVoice-dev1', firstName: 'Dev', lastName: 'User' };
 
@@ -49,6 +54,8 @@ export interface ImportedWorkflow {
 	/** Whether it has a trigger and was published (false also when publishing failed). */
 	published: boolean;
 	nodes: Array<Record<string, unknown>>;
+	/** Production URL of its eSMS Voice Trigger, if it has one. */
+	triggerUrl?: string;
 }
 
 /** Imports examples/*.json as the e2e suite does: credential and the documented base URL swapped. */
@@ -57,13 +64,17 @@ async function importExamples(client: N8nClient, credential: { id: string; name:
 		console.log('[dev] no examples/ folder: nothing to import');
 		return [];
 	}
-	const files = exampleFiles();
+	// As a user does: the workflows with an eSMS Voice Trigger first, then its Production URL pasted
+	// into the Callback URL of the others.
+	const hasEsmsTrigger = (file: string): boolean => fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8').includes(`"${NODE_TYPES.trigger}"`);
+	const files = exampleFiles().sort((a, b) => Number(hasEsmsTrigger(b)) - Number(hasEsmsTrigger(a)));
 	if (files.length === 0) console.log('[dev] examples/ has no workflow JSON: nothing to import');
 	const imported: ImportedWorkflow[] = [];
+	let callbackUrl: string | undefined;
 	for (const file of files) {
 		let workflow: WorkflowJson;
 		try {
-			workflow = loadExample(file, credential, client.baseUrl);
+			workflow = loadExample(file, credential, client.baseUrl, { callbackUrl });
 		} catch (error) {
 			console.warn(`[dev] WARNING: skipped examples/${file}: ${(error as Error).message}`);
 			continue;
@@ -87,7 +98,10 @@ async function importExamples(client: N8nClient, credential: { id: string; name:
 				console.warn(`[dev] WARNING: could not publish "${workflow.name}": ${client.redactor.redact((error as Error).message)}`);
 			}
 		}
-		imported.push({ id, name: workflow.name, label: `${workflow.name}${note}`, file, published, nodes: workflow.nodes });
+		const trigger = workflow.nodes.find((node) => node.type === NODE_TYPES.trigger);
+		const triggerUrl = trigger?.webhookId ? `${client.baseUrl}/webhook/${String(trigger.webhookId)}/esms-voice` : undefined;
+		callbackUrl ??= triggerUrl;
+		imported.push({ id, name: workflow.name, label: `${workflow.name}${note}`, file, published, nodes: workflow.nodes, triggerUrl });
 	}
 	return imported;
 }
@@ -197,43 +211,93 @@ export async function startDevEnvironment(options: DevEnvironmentOptions = {}): 
 	return await new DevEnvironment(options).start();
 }
 
+/** Runs a preparation step in its own process group; `signal` forwards a signal to that group. */
+function runStep(command: string, args: string[]): { done: Promise<number | null>; signal: (signal: NodeJS.Signals) => void } {
+	const child: ChildProcess = spawn(command, args, { cwd: PROJECT_ROOT, stdio: 'inherit', detached: true });
+	const done = new Promise<number | null>((resolve) => {
+		child.once('error', (error) => {
+			console.error(`[dev] ${command}: ${error.message}`);
+			resolve(1);
+		});
+		child.once('exit', (code, signal) => resolve(signal ? null : code));
+	});
+	const signal = (name: NodeJS.Signals): void => {
+		try {
+			if (child.pid) process.kill(-child.pid, name);
+		} catch {
+			// already gone
+		}
+	};
+	return { done, signal };
+}
+
+function banner(env: Required<Pick<DevEnvironment, 'n8n' | 'simulator' | 'credential' | 'imported' | 'logFile'>>): string {
+	const { n8n, simulator, credential, imported, logFile } = env;
+	const trigger = imported.find((w) => w.triggerUrl);
+	return [
+		'',
+		'  eSMS Voice dev environment',
+		`  n8n editor    ${n8n.baseUrl}/`,
+		`  login         ${OWNER.email} / ${OWNER.password}`,
+		`  credential    "${credential.name}" (${CREDENTIAL_TYPE}, id ${credential.id}): pick it in the node's Credential field`,
+		`  simulator     ${simulator.url}  (voice ${simulator.voiceBaseUrl}, rest ${simulator.restBaseUrl})`,
+		'  phone ending  0: no answer, 2: answered + key 2, 9: failed, other: answered + key 1 (e.g. 0912345671)',
+		'  recordings    1001, 1002 (Make Call → Recording ID)',
+		'  templates     2001, 2002 (Make Call From Template → Template ID; variables separated by ||)',
+		'  voice OTP     any content, e.g. "Your code is 123456"',
+		...(trigger ? [`  callback URL  ${trigger.triggerUrl}  (trigger of "${trigger.name}")`] : []),
+		`  workflows     ${imported.length ? imported.map((w) => w.label).join(', ') : '(none)'}`,
+		`  n8n log       ${logFile}`,
+		'',
+		'  Ctrl-C (or SIGTERM to npm, this script or n8n) stops everything.',
+	].join('\n');
+}
+
 async function main(): Promise<void> {
 	const env = new DevEnvironment({ verbose: process.argv.includes('--verbose') });
 	let exiting = false;
+	let step: ReturnType<typeof runStep> | undefined;
 	const shutdown = async (code: number): Promise<void> => {
 		if (exiting) return;
 		exiting = true;
 		console.log('\n[dev] stopping n8n and the simulator…');
+		step?.signal('SIGTERM');
+		await step?.done;
 		await env.stop();
 		process.exit(code);
 	};
 	process.on('SIGINT', () => void shutdown(0));
 	process.on('SIGTERM', () => void shutdown(0));
+	process.on('SIGHUP', () => void shutdown(0));
+	// The parent (npm, a terminal, a process manager) went away without a signal reaching us.
+	const parent = process.ppid;
+	setInterval(() => {
+		if (process.ppid !== parent) void shutdown(0);
+	}, 1000).unref();
 
 	try {
+		if (!process.argv.includes('--no-build')) {
+			for (const [command, args] of [
+				['npm', ['run', 'build']],
+				['bash', ['scripts/ensure-runtime.sh']],
+			] as Array<[string, string[]]>) {
+				step = runStep(command, args);
+				const code = await step.done;
+				step = undefined;
+				if (exiting) return;
+				if (code !== 0) throw new Error(`${command} ${args.join(' ')} failed (${code === null ? 'killed' : `exit code ${code}`})`);
+			}
+		}
 		await env.start();
-		const { n8n, simulator, credential, imported, logFile } = env as Required<DevEnvironment>;
-		void n8n.exited.then(({ code, signal }) => {
+		const started = env as Required<DevEnvironment>;
+		void started.n8n.exited.then(({ code, signal }) => {
 			if (exiting) return;
-			console.error(`[dev] n8n exited by itself (code ${code}, signal ${signal}); see ${logFile}`);
-			void shutdown(1);
+			const stoppedBySignal = signal !== null || code === 0;
+			if (stoppedBySignal) console.log(`[dev] n8n stopped (${signal ?? `code ${code}`}): stopping the rest`);
+			else console.error(`[dev] n8n exited by itself (code ${code}); see ${started.logFile}`);
+			void shutdown(stoppedBySignal ? 0 : 1);
 		});
-
-		console.log(
-			[
-				'',
-				'  eSMS Voice dev environment',
-				`  n8n editor   ${n8n.baseUrl}/`,
-				`  login        ${OWNER.email} / ${OWNER.password}`,
-				`  credential   "${credential.name}" (${CREDENTIAL_TYPE}, id ${credential.id}) → simulator`,
-				`  simulator    ${simulator.url}  (voice ${simulator.voiceBaseUrl}, rest ${simulator.restBaseUrl})`,
-				'               phone ending 0: no answer, 2: IVR key 2, 9: failed, other: answered + key 1',
-				`  workflows    ${imported.length ? imported.map((w) => w.label).join(', ') : '(none)'}`,
-				`  n8n log      ${logFile}`,
-				'',
-				'  Ctrl-C stops everything.',
-			].join('\n'),
-		);
+		console.log(banner(started));
 	} catch (error) {
 		if (exiting) return;
 		console.error(`[dev] ${(error as Error).message}`);

@@ -339,8 +339,28 @@ const SHOTS: Shot[] = [
 			});
 			const url = (await webhooks.locator('.webhook-url').innerText()).trim();
 			if (!url.includes('/webhook/') || url.includes('/webhook-test/')) throw new Error(`not the production URL: ${url}`);
-			await ndv.locator('.node-settings').getByText('Production URL above').waitFor({ state: 'visible' });
+			await ndv.locator('.node-settings').getByText('choose the "Production URL" tab').waitFor({ state: 'visible' });
 			await savePanel(page, ndv, 'trigger-production-url');
+		},
+	},
+	{
+		name: 'node-panel-search',
+		take: async ({ page, baseUrl }) => {
+			// what a newcomer sees: + → search "IVR" → the eSMS Voice entry → its Node details
+			await page.goto(`${baseUrl}/workflow/new`, { waitUntil: 'networkidle' });
+			await dismissPopups(page);
+			await page.getByTestId('canvas-add-button').click();
+			const creator = page.getByTestId('node-creator');
+			await creator.getByTestId('node-creator-search-bar').fill('IVR');
+			const name = page.getByTestId('node-creator-item-name').getByText('eSMS Voice', { exact: true });
+			await creator.getByTestId('item-iterator-item').filter({ has: name }).first().click();
+			await creator.getByText('Node details', { exact: true }).waitFor({ state: 'visible' });
+			await creator.getByText('Actions (7)', { exact: true }).click();
+			await creator.getByText('Make a call from a recording', { exact: true }).waitFor({ state: 'visible' });
+			await settle(page);
+			const box = await creator.boundingBox();
+			if (!box) throw new Error('the node panel has no box');
+			await save(page, 'node-panel-search', box);
 		},
 	},
 	{

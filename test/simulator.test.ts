@@ -69,8 +69,10 @@ describe('success answers', () => {
 			body: JSON.stringify({ ...KEYS, Phone: '0912345678', Content: '1234', SmsType: 8, IsUnicode: 0 }),
 		});
 		const body = (await response.json()) as Record<string, unknown>;
-		expect(Object.keys(body)).toEqual(['CodeResult', 'SMSID']);
+		// As the docs' sample: CountRegenerate, and an SMSID of 35 hex digits (not a UUID).
+		expect(Object.keys(body)).toEqual(['CodeResult', 'CountRegenerate', 'SMSID']);
 		expect(body.CodeResult).toBe('100');
+		expect(body.SMSID).toMatch(/^[0-9a-f]{35}$/);
 		expect(sim.getCall(body.SMSID as string)).toMatchObject({ endpoint: 'SendMultipleMessage_V4_post_json', content: '1234' });
 		expect(sim.requests[0].body).toEqual({ ...KEYS, Phone: '0912345678', Content: '1234', SmsType: 8, IsUnicode: 0 });
 	});
@@ -104,7 +106,8 @@ describe('error codes', () => {
 		expect(await getJson(sim, 'MakeCallTemplate_V2', { TemplateId: '2001', Phone: '0912345678' })).toEqual(authFailed);
 		expect(await postJson(sim, 'SendMultipleMessage_V4_post_json', { ...wrong, Phone: '0912345678', Content: '1', SmsType: '8' })).toEqual(authFailed);
 		expect(await postJson(sim, 'GetBalance_json', wrong)).toEqual({ Balance: 0, CodeResponse: '101', ErrorMessage: 'Authorize Failed' });
-		expect(await getJson(sim, 'GetSendStatus', { ...wrong, ReferenceId: 'x' })).toEqual({ CodeResponse: '101', ErrorMessage: 'Authorize Failed' });
+		// GetSendStatus answers wrong keys with CodeResult (not CodeResponse) and CountRegenerate.
+		expect(await getJson(sim, 'GetSendStatus', { ...wrong, ReferenceId: 'x' })).toEqual({ CodeResult: '101', CountRegenerate: 0, ErrorMessage: 'Authorize Failed' });
 		expect(sim.requests.map((r) => r.code)).toEqual(['101', '101', '101', '101', '101']);
 	});
 
@@ -122,18 +125,18 @@ describe('error codes', () => {
 		expect((await record(sim, { RequestId: 'r1' }) as { CodeResult: string }).CodeResult).toBe('100');
 	});
 
-	test('-1 for malformed optional parameters', async () => {
+	test('110 for malformed optional parameters (the docs are silent: an assumption)', async () => {
 		const sim = await startSim();
-		expect(await record(sim, { SendDate: '2017-12-12 14:00:00' })).toEqual({ CodeResult: '-1', ErrorMessage: 'Invalid SendDate' });
-		expect(await record(sim, { SendDate: '2017/13/12 14:00:00' })).toEqual({ CodeResult: '-1', ErrorMessage: 'Invalid SendDate' });
-		expect(await record(sim, { Ivr: '12' })).toEqual({ CodeResult: '-1', ErrorMessage: 'Invalid Ivr' });
-		expect(await record(sim, { MaxRetry: '-1' })).toEqual({ CodeResult: '-1', ErrorMessage: 'Invalid MaxRetry' });
-		expect(await record(sim, { RequestId: 'x'.repeat(51) })).toEqual({ CodeResult: '-1', ErrorMessage: 'RequestId too long' });
+		expect(await record(sim, { SendDate: '2017-12-12 14:00:00' })).toEqual({ CodeResult: '110', ErrorMessage: 'Invalid SendDate' });
+		expect(await record(sim, { SendDate: '2017/13/12 14:00:00' })).toEqual({ CodeResult: '110', ErrorMessage: 'Invalid SendDate' });
+		expect(await record(sim, { Ivr: '12' })).toEqual({ CodeResult: '110', ErrorMessage: 'Invalid Ivr' });
+		expect(await record(sim, { MaxRetry: '-1' })).toEqual({ CodeResult: '110', ErrorMessage: 'Invalid MaxRetry' });
+		expect(await record(sim, { RequestId: 'x'.repeat(51) })).toEqual({ CodeResult: '110', ErrorMessage: 'RequestId too long' });
 		const tts = { ...KEYS, TemplateId: '2001', Phone: '0912345678' };
-		expect(await getJson(sim, 'MakeCallTemplate_V2', { ...tts, Voice: 'robot' })).toEqual({ CodeResult: '-1', ErrorMessage: 'Invalid Voice' });
-		expect(await getJson(sim, 'MakeCallTemplate_V2', { ...tts, Speed: '4' })).toEqual({ CodeResult: '-1', ErrorMessage: 'Invalid Speed' });
+		expect(await getJson(sim, 'MakeCallTemplate_V2', { ...tts, Voice: 'robot' })).toEqual({ CodeResult: '110', ErrorMessage: 'Invalid Voice' });
+		expect(await getJson(sim, 'MakeCallTemplate_V2', { ...tts, Speed: '4' })).toEqual({ CodeResult: '110', ErrorMessage: 'Invalid Speed' });
 		const otp = { ...KEYS, Phone: '0912345678', Content: '1', SmsType: '8' };
-		expect(await postJson(sim, 'SendMultipleMessage_V4_post_json', { ...otp, SendDate: '2017/12/12 14:00:00' })).toEqual({ CodeResult: '-1', ErrorMessage: 'Invalid SendDate' });
+		expect(await postJson(sim, 'SendMultipleMessage_V4_post_json', { ...otp, SendDate: '2017/12/12 14:00:00' })).toEqual({ CodeResult: '110', ErrorMessage: 'Invalid SendDate' });
 		expect((await record(sim, { SendDate: '2017/12/12 14:00:00', RequestId: 'x'.repeat(50), Ivr: '0' }) as { CodeResult: string }).CodeResult).toBe('100');
 		expect((await postJson(sim, 'SendMultipleMessage_V4_post_json', { ...otp, SendDate: '2017-12-12 14:00:00' }) as { CodeResult: string }).CodeResult).toBe('100');
 	});
@@ -238,7 +241,7 @@ describe('callbacks', () => {
 		]);
 	});
 
-	test('no answer: spaces as +, appended with & to a URL that has a query; OTP calls call back too', async () => {
+	test('a voice OTP calls back in the SMS form, appended with & to a URL that has a query', async () => {
 		const receiver = await startReceiver();
 		const sim = await startSim({ outcomes: { '0912345670': { callStatus: 'NO ANSWER' } } });
 		const body = await postJson(sim, 'SendMultipleMessage_V4_post_json', {
@@ -246,7 +249,8 @@ describe('callbacks', () => {
 		});
 		await sim.waitForIdle(2000);
 		expect(receiver.hits).toEqual([
-			`/hook?token=a%20b&ReferenceId=${smsId(body)}&CallDuration=0&CallStatus=NO+ANSWER&Ivr=&Price=0.0000&SentResult=0&CID=02871002454&SendStatus=5`,
+			// A voice OTP calls back in the SMS form: SMSID, no ReferenceId.
+			`/hook?token=a%20b&SMSID=${smsId(body)}&SendFailed=1&SendStatus=5&SendSuccess=0&TotalPrice=0&TotalReceiver=1&TotalSent=1&RequestId=&TypeId=8&telcoid=1&phonenumber=84912345670`,
 		]);
 	});
 

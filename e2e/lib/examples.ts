@@ -1,5 +1,8 @@
-// Loads examples/*.json as a user would import them: the eSMS credential swapped for a real one and
-// the documented local n8n URL (http://127.0.0.1:5678) replaced by the instance's base URL.
+// Loads examples/*.json as a user would import them: the eSMS credential swapped for a real one,
+// the documented local n8n URL (http://127.0.0.1:5678) replaced by the instance's base URL, the
+// Callback URL placeholder replaced by a trigger's production URL, and a fresh webhookId for every
+// node with webhooks, as n8n's editor gives on import (browser.e2e.test.ts shows it does).
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -9,6 +12,10 @@ import { CREDENTIAL_TYPE } from './workflows';
 
 export const EXAMPLES_DIR = path.join(PROJECT_ROOT, 'examples');
 export const EXAMPLE_BASE_URL = 'http://127.0.0.1:5678';
+/** The Callback URL in the examples that the user replaces with their trigger's Production URL. */
+export const EXAMPLE_CALLBACK_PLACEHOLDER = `${EXAMPLE_BASE_URL}/webhook/REPLACE-WITH-YOUR-TRIGGER-ID/esms-voice`;
+/** Node types of the examples that have webhooks (n8n gives each a webhookId on import). */
+const WEBHOOK_NODE_TYPES = ['n8n-nodes-base.webhook', 'n8n-nodes-esms-voice.esmsVoiceTrigger', 'n8n-nodes-esms-voice.esmsVoice'];
 
 export function exampleFiles(): string[] {
 	return fs
@@ -18,10 +25,17 @@ export function exampleFiles(): string[] {
 }
 
 /** The example as the public API accepts it (name, nodes, connections, settings). */
-export function loadExample(file: string, credential: Pick<CreatedCredential, 'id' | 'name'>, baseUrl: string): WorkflowJson {
-	const text = fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8').split(EXAMPLE_BASE_URL).join(baseUrl);
-	const raw = JSON.parse(text) as WorkflowJson;
-	const nodes = raw.nodes.map((node) => {
+export function loadExample(
+	file: string,
+	credential: Pick<CreatedCredential, 'id' | 'name'>,
+	baseUrl: string,
+	options: { callbackUrl?: string } = {},
+): WorkflowJson {
+	let text = fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8');
+	if (options.callbackUrl) text = text.split(EXAMPLE_CALLBACK_PLACEHOLDER).join(options.callbackUrl);
+	const raw = JSON.parse(text.split(EXAMPLE_BASE_URL).join(baseUrl)) as WorkflowJson;
+	const nodes = raw.nodes.map((original) => {
+		const node = WEBHOOK_NODE_TYPES.includes(String(original.type)) && !original.webhookId ? { ...original, webhookId: randomUUID() } : original;
 		const credentials = node.credentials as Record<string, unknown> | undefined;
 		if (!credentials || !(CREDENTIAL_TYPE in credentials)) return node;
 		return { ...node, credentials: { ...credentials, [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } } };

@@ -22,6 +22,7 @@ export class EsmsVoice implements INodeType {
 		version: 1,
 		subtitle: `={{ ${JSON.stringify(OPERATION_TITLES)}[$parameter["operation"]] ?? $parameter["operation"] }}`,
 		description: 'Place automated voice calls through eSMS.vn (VIHAT): recordings, text-to-speech, IVR and voice OTP',
+		documentationUrl: 'https://github.com/n8n-nodes-esms-voice/n8n-nodes-esms-voice#esms-voice',
 		defaults: { name: 'eSMS Voice' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

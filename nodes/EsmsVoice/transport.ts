@@ -7,9 +7,10 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, JsonObject } 
 import { NodeApiError, sleep } from 'n8n-workflow';
 
 import { describeEsmsCode } from '../shared/errors';
+import { RequestPacer } from '../shared/pacer';
 import { redactSecrets } from '../shared/redact';
 import type { EsmsEndpoint } from '../shared/wire';
-import { CODE_SUCCESS, DEFAULT_REST_BASE_URL, DEFAULT_VOICE_BASE_URL } from '../shared/wire';
+import { CODE_RATE_LIMITED, CODE_SUCCESS, DEFAULT_REST_BASE_URL, DEFAULT_VOICE_BASE_URL } from '../shared/wire';
 
 export const CREDENTIAL_TYPE = 'esmsApi';
 
@@ -23,7 +24,17 @@ export interface TransportSettings {
 	retryDelayMs: number;
 	/** Values scrubbed from any text that reaches the user. */
 	secrets: string[];
+	/** Shared by every request of this node run: keeps to the account's requests per second. */
+	pacer: RequestPacer;
+	/** Times an item answered 160 (over the rate limit, nothing placed) is sent again. */
+	rateLimitRetries: number;
+	/** Wait before sending a 160 item again; doubles each time, up to RATE_LIMIT_MAX_DELAY_MS. */
+	rateLimitDelayMs: number;
 }
+
+export const RATE_LIMIT_RETRIES = 10;
+export const RATE_LIMIT_DELAY_MS = 250;
+const RATE_LIMIT_MAX_DELAY_MS = 8000;
 
 export interface EsmsRequest {
 	endpoint: EsmsEndpoint;
@@ -111,12 +122,30 @@ function apiError(
 	return error;
 }
 
-/** Sends one request; answers with eSMS's code and body, whatever the code. */
+/**
+ * Sends one request; answers with eSMS's code and body, whatever the code. Code 160 (over the
+ * account's requests per second) means nothing was done, so the same request (same RequestId)
+ * is sent again after a bounded, doubling wait; the last 160 is answered like any other code.
+ */
 export async function sendEsmsRequest(
 	this: IExecuteFunctions,
 	request: EsmsRequest,
 	settings: TransportSettings,
 ): Promise<EsmsAnswer> {
+	for (let retry = 0; ; retry++) {
+		await settings.pacer.wait();
+		const answer = await sendOnce.call(this, request, settings);
+		if (answer.code !== CODE_RATE_LIMITED) {
+			settings.pacer.accepted();
+			return answer;
+		}
+		settings.pacer.limited();
+		if (retry >= settings.rateLimitRetries) return answer;
+		await sleep(Math.min(settings.rateLimitDelayMs * 2 ** retry, RATE_LIMIT_MAX_DELAY_MS));
+	}
+}
+
+async function sendOnce(this: IExecuteFunctions, request: EsmsRequest, settings: TransportSettings): Promise<EsmsAnswer> {
 	const { endpoint, params, itemIndex } = request;
 	const options: IHttpRequestOptions = {
 		method: endpoint.method,
@@ -223,7 +252,7 @@ export function isSuccess(answer: EsmsAnswer): boolean {
 
 export async function loadTransportSettings(
 	this: IExecuteFunctions,
-	overrides: { timeoutMs: number; retries: number; retryDelayMs: number },
+	overrides: { timeoutMs: number; retries: number; retryDelayMs: number; callsPerSecond: number; rateLimitRetries: number },
 ): Promise<TransportSettings> {
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	const custom = credentials.useCustomBaseUrls === true;
@@ -231,6 +260,11 @@ export async function loadTransportSettings(
 		voiceBaseUrl: custom && credentials.voiceBaseUrl ? String(credentials.voiceBaseUrl) : DEFAULT_VOICE_BASE_URL,
 		restBaseUrl: custom && credentials.restBaseUrl ? String(credentials.restBaseUrl) : DEFAULT_REST_BASE_URL,
 		secrets: [credentials.apiKey, credentials.secretKey].filter((v): v is string => typeof v === 'string'),
-		...overrides,
+		timeoutMs: overrides.timeoutMs,
+		retries: overrides.retries,
+		retryDelayMs: overrides.retryDelayMs,
+		pacer: new RequestPacer(overrides.callsPerSecond),
+		rateLimitRetries: overrides.rateLimitRetries,
+		rateLimitDelayMs: RATE_LIMIT_DELAY_MS,
 	};
 }

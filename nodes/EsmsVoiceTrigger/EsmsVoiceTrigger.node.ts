@@ -8,16 +8,17 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { type CallResult } from '../shared/callResult';
 import { deliveryKey, parseEsmsCallback } from '../shared/callback';
 import { isAllowed, parseAllowlist } from '../shared/ipAllowlist';
-import { SEND_STATUS_FINAL } from '../shared/wire';
+import type { OtpResult } from '../shared/otpResult';
 import { openDeliveryLog } from './deliveries';
 import { triggerProperties } from './description';
 
 interface TriggerOptions {
+	resultKinds?: 'all' | 'calls' | 'voiceOtp';
 	answerFilter?: 'any' | 'answered' | 'notAnswered';
 	keysPressed?: string;
 	ipAllowlist?: string;
@@ -25,14 +26,39 @@ interface TriggerOptions {
 	rememberHours?: number;
 }
 
+/** The trigger's item: `kind` tells a call's result from a voice OTP's. */
+type TriggerResult = (CallResult & { kind: 'call' }) | OtpResult;
+
 /** Why a valid callback starts nothing; undefined when it should start the workflow. */
-function filteredOut(result: CallResult, onlyFinal: boolean, options: TriggerOptions): string | undefined {
-	if (onlyFinal && result.sendStatus !== SEND_STATUS_FINAL) return 'not a final result';
-	if (options.answerFilter === 'answered' && !result.answered) return 'not answered';
-	if (options.answerFilter === 'notAnswered' && result.answered) return 'answered';
+function filteredOut(result: TriggerResult, onlyFinal: boolean, options: TriggerOptions): string | undefined {
+	const otp = result.kind === 'voiceOtp';
+	if (options.resultKinds === 'calls' && otp) return 'a voice OTP result';
+	if (options.resultKinds === 'voiceOtp' && !otp) return 'a call result';
+	if (onlyFinal && !result.final) return 'not a final result';
+	// For a voice OTP, "answered" means eSMS reports it delivered.
+	const reached = otp ? result.delivered : result.answered;
+	if (options.answerFilter === 'answered' && !reached) return otp ? 'not delivered' : 'not answered';
+	if (options.answerFilter === 'notAnswered' && reached) return otp ? 'delivered' : 'answered';
 	const keys = (options.keysPressed ?? '').split(/[,\s]+/).filter(Boolean);
-	if (keys.length > 0 && !keys.includes(result.keyPressed ?? '')) return 'key pressed not in the list';
+	if (keys.length > 0 && otp) return 'a voice OTP has no key pressed';
+	if (keys.length > 0 && !otp && !keys.includes(result.keyPressed ?? '')) return 'key pressed not in the list';
 	return undefined;
+}
+
+/**
+ * Run when the workflow is activated (and on "Listen for test event"): an unusable IP Allowlist
+ * fails the activation with its reasons, shown in the editor; host bits only warn (server log).
+ */
+function checkAllowlist(ctx: IHookFunctions): void {
+	const text = ((ctx.getNodeParameter('options', {}) as TriggerOptions).ipAllowlist ?? '').trim();
+	if (!text) return;
+	const { problems, warnings } = parseAllowlist(text);
+	for (const warning of warnings) ctx.logger.warn(`eSMS Voice Trigger: IP allowlist: ${warning}`);
+	if (problems.length > 0) {
+		throw new NodeOperationError(ctx.getNode(), `IP Allowlist: ${problems.join('; ')}`, {
+			description: 'Fix the IP Allowlist option (comma-separated addresses or CIDR ranges, e.g. 203.0.113.10, 198.51.100.0/24), or leave it empty to allow any sender.',
+		});
+	}
 }
 
 export class EsmsVoiceTrigger implements INodeType {
@@ -43,7 +69,10 @@ export class EsmsVoiceTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["onlyFinal"] ? "On final call result" : "On every call update"}}',
-		description: 'Starts the workflow when eSMS reports the result of a voice call',
+		// n8n's node panel groups this trigger with the eSMS Voice node under one entry and shows this
+		// text for the entry (and its "Node details"), so it describes the pair, not the trigger alone.
+		description: 'Place automated voice calls and voice OTPs through eSMS.vn (VIHAT) and start workflows on their results',
+		documentationUrl: 'https://github.com/n8n-nodes-esms-voice/n8n-nodes-esms-voice#esms-voice-trigger',
 		defaults: { name: 'eSMS Voice Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -52,6 +81,9 @@ export class EsmsVoiceTrigger implements INodeType {
 				name: 'default',
 				httpMethod: 'GET',
 				responseMode: 'onReceived',
+				// Empty: n8n then answers with the webhookResponse below instead of the literal
+				// default 'firstEntryJson' (see n8n's extractWebhookOnReceivedResponse).
+				responseData: '',
 				path: 'esms-voice',
 			},
 		],
@@ -62,9 +94,11 @@ export class EsmsVoiceTrigger implements INodeType {
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
+				checkAllowlist(this);
 				return true;
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
+				checkAllowlist(this);
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
@@ -83,7 +117,7 @@ export class EsmsVoiceTrigger implements INodeType {
 		const items = this.getInputData();
 		const log = openDeliveryLog(this, this.getNodeParameter('options', 0, {}) as TriggerOptions);
 		for (const item of log ? items : []) {
-			if (typeof item.json.referenceId === 'string') log!.recordIfMissing(deliveryKey(item.json as unknown as CallResult));
+			if (typeof item.json.referenceId === 'string') log!.recordIfMissing(deliveryKey(item.json as unknown as CallResult | OtpResult));
 		}
 		return [items];
 	}
@@ -99,16 +133,22 @@ export class EsmsVoiceTrigger implements INodeType {
 			const options = this.getNodeParameter('options', {}) as TriggerOptions;
 			const allowlist = (options.ipAllowlist ?? '').trim();
 			if (allowlist) {
+				// Activation refuses these lists; one activated before that check is still read safely.
 				const { rules, invalid } = parseAllowlist(allowlist);
 				if (invalid.length > 0) {
 					this.logger.warn(`eSMS Voice Trigger: ignoring invalid IP allowlist entries: ${invalid.join(', ')}`);
+				} else if (rules.length === 0) {
+					this.logger.warn('eSMS Voice Trigger: the IP allowlist lists no address: every callback is refused');
 				}
 				const ip = request.ip ?? request.socket?.remoteAddress;
 				if (!isAllowed(ip, rules)) return reject(403, 'This address is not allowed to send eSMS callbacks');
 			}
 
-			const { result, raw } = parseEsmsCallback(request.originalUrl ?? request.url ?? '');
-			if (!result) return reject(400, 'Not an eSMS call-result callback: ReferenceId is missing');
+			const parsed = parseEsmsCallback(request.originalUrl ?? request.url ?? '');
+			const result: TriggerResult | undefined = parsed.result ? { kind: 'call', ...parsed.result } : parsed.otp;
+			if (!result) {
+				return reject(400, 'Not an eSMS callback: it has neither ReferenceId (call) nor SMSID (voice OTP)');
+			}
 
 			const onlyFinal = this.getNodeParameter('onlyFinal', true) as boolean;
 			const skipped = filteredOut(result, onlyFinal, options);
@@ -126,8 +166,8 @@ export class EsmsVoiceTrigger implements INodeType {
 				log.record(key);
 			}
 
-			const item: IDataObject = { ...result, receivedAt: new Date().toISOString(), raw };
-			return { workflowData: [[{ json: item }]] };
+			const item: IDataObject = { ...result, receivedAt: new Date().toISOString(), raw: parsed.raw };
+			return { workflowData: [[{ json: item }]], webhookResponse: { received: true, started: true } };
 		} catch (error) {
 			// eSMS re-sends on anything but 200; a request we cannot read is the sender's fault.
 			this.logger.warn(`eSMS Voice Trigger: could not read a callback: ${(error as Error).message}`);

@@ -28,12 +28,12 @@ export interface CallResult extends IDataObject {
 	final: boolean;
 }
 
-function text(value: unknown): string {
+export function text(value: unknown): string {
 	if (value === undefined || value === null) return '';
 	return String(value).trim();
 }
 
-function numberOrNull(value: unknown): number | null {
+export function numberOrNull(value: unknown): number | null {
 	const t = text(value);
 	if (t === '') return null;
 	const n = Number(t);
@@ -48,7 +48,7 @@ export function normalizeCallStatus(raw: unknown): NormalizedCallStatus {
 }
 
 export function sendStatusLabel(sendStatus: number | null): string {
-	if (sendStatus === null) return 'Unknown';
+	if (sendStatus === null) return 'Not reported';
 	return SEND_STATUS_LABELS[sendStatus] ?? `Unknown (${sendStatus})`;
 }
 
@@ -58,6 +58,8 @@ export function normalizeCallResult(fields: Record<string, unknown>): CallResult
 	const callStatus = normalizeCallStatus(callStatusRaw);
 	const sendStatus = numberOrNull(fields.SendStatus);
 	const key = text(fields.Ivr);
+	// eSMS's 2023 callback page had no SendStatus at all: such a result is the final one.
+	const final = sendStatus === SEND_STATUS_FINAL || text(fields.SendStatus) === '';
 	return {
 		referenceId: text(fields.ReferenceId),
 		answered: callStatus === 'answered',
@@ -70,6 +72,6 @@ export function normalizeCallResult(fields: Record<string, unknown>): CallResult
 		callerId: text(fields.CID) || null,
 		sendStatus,
 		sendStatusLabel: sendStatusLabel(sendStatus),
-		final: sendStatus === SEND_STATUS_FINAL,
+		final,
 	};
 }

@@ -6,13 +6,16 @@
  * placeholders of the docs' sample, broken percent-escapes, and unknown parameters (kept in raw).
  */
 import { type CallResult, normalizeCallResult } from './callResult';
-import { CALLBACK_PARAMS } from './wire';
+import { normalizeOtpResult, type OtpResult } from './otpResult';
+import { CALLBACK_PARAMS, OTP_CALLBACK_PARAMS } from './wire';
 
 const MAX_PARAMS = 100;
 const MAX_KEY_LENGTH = 100;
 const MAX_VALUE_LENGTH = 2000;
 
-const CANONICAL_NAMES = new Map<string, string>(CALLBACK_PARAMS.map((name) => [name.toLowerCase(), name]));
+const CANONICAL_NAMES = new Map<string, string>(
+	[...CALLBACK_PARAMS, ...OTP_CALLBACK_PARAMS].map((name) => [name.toLowerCase(), name]),
+);
 
 /** A run of %XX escapes: each well-formed UTF-8 sequence decoded, stray bytes kept as sent. */
 function decodeEscapeRun(run: string): string {
@@ -71,19 +74,29 @@ export function parseCallbackQuery(url: string): Record<string, string> {
 }
 
 export interface ParsedCallback {
-	/** Undefined when the request carries no ReferenceId: it is not an eSMS callback. */
+	/** A call's result; undefined when the request carries no ReferenceId. */
 	result: CallResult | undefined;
+	/** A voice OTP's result (SMS form: SMSID and no ReferenceId); else undefined. */
+	otp?: OtpResult;
 	raw: Record<string, string>;
 }
+
+const present = (value: string | undefined): boolean => typeof value === 'string' && value.trim() !== '';
 
 export function parseEsmsCallback(url: string, dropParams: string[] = []): ParsedCallback {
 	const raw = parseCallbackQuery(url);
 	for (const name of dropParams) delete raw[name];
-	const hasReference = typeof raw.ReferenceId === 'string' && raw.ReferenceId.trim() !== '';
-	return { result: hasReference ? normalizeCallResult(raw) : undefined, raw };
+	if (present(raw.ReferenceId)) return { result: normalizeCallResult(raw), raw };
+	if (present(raw.SMSID)) return { result: undefined, otp: normalizeOtpResult(raw), raw };
+	return { result: undefined, raw };
 }
 
-/** Two deliveries of the same result share this key (eSMS re-sends until it gets HTTP 200). */
-export function deliveryKey(result: CallResult): string {
-	return `${result.referenceId}|${result.sendStatus ?? ''}`;
+/**
+ * Two deliveries of the same result share this key (eSMS re-sends until it gets HTTP 200). IDs
+ * are compared without regard to case (eSMS writes them in either case).
+ */
+export function deliveryKey(result: CallResult | OtpResult): string {
+	const id = result.referenceId.toLowerCase();
+	const key = `${id}|${result.sendStatus ?? ''}`;
+	return result.kind === 'voiceOtp' ? `otp|${key}` : key;
 }

@@ -26,9 +26,8 @@ export const ESMS_CODES: Record<string, EsmsCodeInfo> = {
 		action: 'Check the Template ID on account.esms.vn; it must be an approved call script of this account.',
 	},
 	'105': {
-		meaning: 'Call ID not found',
-		action:
-			'Check the Call ID (the SMSID returned by Make Call). A call made seconds ago may not be queryable yet: wait and try again.',
+		meaning: 'Call or message ID not found',
+		action: 'Check the ID (the referenceId returned when the call or voice OTP was sent) and its kind in Get Status. One sent seconds ago may not be queryable yet: wait and try again.',
 	},
 	'106': {
 		meaning: 'The recording does not exist',
@@ -37,6 +36,10 @@ export const ESMS_CODES: Record<string, EsmsCodeInfo> = {
 	'108': {
 		meaning: 'The phone number is in a wrong format',
 		action: 'Use a Vietnamese number such as 0912345678 or +84 912 345 678.',
+	},
+	'110': {
+		meaning: 'The request data is invalid',
+		action: "eSMS rejected a field value (for example the key, speed or schedule). Check the node's fields against this README's tables; if they look right, ask eSMS support which value it refuses.",
 	},
 	'118': {
 		meaning: 'Unsupported message type',
@@ -50,13 +53,45 @@ export const ESMS_CODES: Record<string, EsmsCodeInfo> = {
 		meaning: 'The caller IP address is not whitelisted',
 		action: "Add your n8n server's public IP address to the whitelist on account.esms.vn, or turn the whitelist off.",
 	},
+	'143': {
+		meaning: 'The account is not activated, or it is locked',
+		action: 'Log in to account.esms.vn to finish activation, or ask eSMS support why the account is locked.',
+	},
 	'146': {
 		meaning: 'Wrong customer-care template',
 		action: 'Check the template on account.esms.vn; it must be approved for this kind of call.',
 	},
+	'160': {
+		meaning: 'Too many requests per second for this account (nothing was placed)',
+		action: 'The node already waited and sent it again several times. Lower Options > Calls per Second, or ask eSMS support for a higher limit.',
+	},
+	'163': {
+		meaning: 'More than one phone number in one request',
+		action: 'Voice OTP takes exactly one phone number per item; split the list into one item per number.',
+	},
 	'177': {
 		meaning: 'The network operator is not registered',
 		action: "Your account cannot call this operator's numbers; ask eSMS support to register it.",
+	},
+	'199': {
+		meaning: 'The same request already exists and is being processed',
+		action: 'eSMS is still handling an identical request; wait a moment, then check with Get Status before sending again.',
+	},
+	'201': {
+		meaning: 'The content holds a blocked keyword',
+		action: 'Reword the content (avoid words eSMS blocks) or ask eSMS support which word is refused.',
+	},
+	'210': {
+		meaning: 'The payload is invalid',
+		action: "eSMS could not read the request. Check the node's fields; if the error stays, ask eSMS support.",
+	},
+	'300': {
+		meaning: 'The message type is missing',
+		action: 'The request reached eSMS without its type; update this node package or report it as a bug.',
+	},
+	'301': {
+		meaning: 'The service type is not supported',
+		action: 'Your account is not set up for this service (voice calls or voice OTP); ask eSMS support.',
 	},
 };
 
@@ -65,6 +100,6 @@ export function describeEsmsCode(code: string, errorMessage?: string): EsmsCodeI
 	if (known) return known;
 	return {
 		meaning: errorMessage ? `eSMS refused the request: ${errorMessage}` : 'eSMS refused the request',
-		action: 'See the eSMS error code list on developers.esms.vn or ask eSMS support.',
+		action: `Code ${code || '(none)'} is not in eSMS's published error table. See the error code list on developers.esms.vn or ask eSMS support what it means.`,
 	};
 }

@@ -60,28 +60,74 @@ export interface AllowRule {
 
 export interface ParsedAllowlist {
 	rules: AllowRule[];
+	/** Entries that are no address or range, as written; they allow nothing. */
 	invalid: string[];
+	/** Why the list is unusable: one sentence per invalid entry, or for a list without entries. */
+	problems: string[];
+	/** Usable but probably not meant: a range written with host bits (read as its network). */
+	warnings: string[];
 }
 
+function formatAddress(version: 4 | 6, value: bigint): string {
+	if (version === 4) return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 0xffn)).join('.');
+	const groups = [112n, 96n, 80n, 64n, 48n, 32n, 16n, 0n].map((shift) => ((value >> shift) & 0xffffn).toString(16));
+	// RFC 5952: the longest run of two or more zero groups becomes "::".
+	let best = { start: -1, length: 1 };
+	for (let i = 0; i < 8; i++) {
+		let length = 0;
+		while (groups[i + length] === '0') length++;
+		if (length > best.length) best = { start: i, length };
+	}
+	if (best.start < 0) return groups.join(':');
+	return `${groups.slice(0, best.start).join(':')}::${groups.slice(best.start + best.length).join(':')}`;
+}
+
+/** Why `entry` is no address or range; undefined when it is one. */
+function entryProblem(entry: string, address: Address | undefined, prefixPart: string | undefined): string | undefined {
+	if (!address) return `"${entry}" is not an IP address or a CIDR range`;
+	if (prefixPart === undefined) return undefined;
+	const bits = address.version === 6 ? 128 : 32;
+	// Decimal digits only, no leading zero: Number() would also take "0x8", "1e1", "" or "000".
+	if (!/^(0|[1-9]\d{0,2})$/.test(prefixPart) || Number(prefixPart) > bits) {
+		return `"${entry}" has no valid prefix length (0 to ${bits})`;
+	}
+	// "/0" allows every address: only as an explicit 0.0.0.0/0 or ::/0, never by a typo.
+	if (prefixPart === '0' && address.value !== 0n) {
+		return `"${entry}" would allow every ${address.version === 6 ? 'IPv6' : 'IPv4'} address; write ${address.version === 6 ? '::/0' : '0.0.0.0/0'} if that is what you mean`;
+	}
+	return undefined;
+}
+
+/**
+ * Entries separated by commas or white space: an address (IPv4, IPv6, IPv4-mapped) or a CIDR
+ * range. Invalid entries allow nothing; a text of separators only lists nothing.
+ */
 export function parseAllowlist(text: string): ParsedAllowlist {
-	const rules: AllowRule[] = [];
-	const invalid: string[] = [];
-	for (const entry of text.split(/[,\s]+/).filter(Boolean)) {
+	const parsed: ParsedAllowlist = { rules: [], invalid: [], problems: [], warnings: [] };
+	const entries = text.split(/[,\s]+/).filter(Boolean);
+	if (entries.length === 0 && text.trim() !== '') {
+		parsed.problems.push('the list has separators but no address; leave it empty to allow any sender');
+	}
+	for (const entry of entries) {
 		const slash = entry.indexOf('/');
-		const ipPart = slash < 0 ? entry : entry.slice(0, slash);
 		const prefixPart = slash < 0 ? undefined : entry.slice(slash + 1);
-		const address = parseAddress(ipPart);
-		const bits = address?.version === 6 ? 128 : 32;
-		const prefix = prefixPart === undefined ? bits : Number(prefixPart);
-		// Decimal digits only: Number() would also take "0x8", "1e1" or "" (and "8/9" is no prefix).
-		if (!address || prefix > bits || (prefixPart !== undefined && !/^\d{1,3}$/.test(prefixPart))) {
-			invalid.push(entry);
+		const address = parseAddress(slash < 0 ? entry : entry.slice(0, slash));
+		const problem = entryProblem(entry, address, prefixPart);
+		if (problem || !address) {
+			parsed.invalid.push(entry);
+			parsed.problems.push(problem ?? `"${entry}" is not an IP address or a CIDR range`);
 			continue;
 		}
+		const bits = address.version === 6 ? 128 : 32;
+		const prefix = prefixPart === undefined ? bits : Number(prefixPart);
 		const shift = BigInt(bits - prefix);
-		rules.push({ version: address.version, network: (address.value >> shift) << shift, prefix });
+		const network = (address.value >> shift) << shift;
+		if (network !== address.value) {
+			parsed.warnings.push(`"${entry}" has host bits set: it is read as the range ${formatAddress(address.version, network)}/${prefix}`);
+		}
+		parsed.rules.push({ version: address.version, network, prefix });
 	}
-	return { rules, invalid };
+	return parsed;
 }
 
 export function isAllowed(ip: string | undefined, rules: AllowRule[]): boolean {

@@ -40,6 +40,14 @@ export const ENDPOINTS = {
 		codeField: 'CodeResponse',
 		readOnly: true,
 	},
+	/** Status of a voice OTP (an SMS-type message): the rest host, keyed by RefId. */
+	getOtpStatus: {
+		host: 'rest',
+		path: 'GetSendStatus',
+		method: 'GET',
+		codeField: 'CodeResponse',
+		readOnly: true,
+	},
 	getBalance: {
 		host: 'rest',
 		path: 'GetBalance_json',
@@ -75,6 +83,7 @@ export const PARAM = {
 	voice: 'Voice',
 	speed: 'Speed',
 	referenceId: 'ReferenceId',
+	refId: 'RefId',
 	content: 'Content',
 	smsType: 'SmsType',
 	isUnicode: 'IsUnicode',
@@ -86,6 +95,8 @@ export const CODE_SUCCESS = '100';
 export const CODE_WRONG_KEYS = '101';
 export const CODE_NOT_FOUND = '105';
 export const CODE_DUPLICATE_REQUEST_ID = '124';
+/** Over the account's requests per second: nothing was done, so sending again is safe. */
+export const CODE_RATE_LIMITED = '160';
 
 /** SmsType that makes SendMultipleMessage_V4 read the content out as a voice call. */
 export const SMS_TYPE_VOICE_OTP = '8';
@@ -122,3 +133,24 @@ export const CALLBACK_PARAMS = [
 	'CID',
 	'SendStatus',
 ] as const;
+
+/** Query parameters of a voice OTP's callback: the SMS form, keyed by SMSID (no ReferenceId). */
+export const OTP_CALLBACK_PARAMS = [
+	'SMSID',
+	'SendFailed',
+	'SendStatus',
+	'SendSuccess',
+	'TotalPrice',
+	'TotalReceiver',
+	'TotalSent',
+	'RequestId',
+	'TypeId',
+	'telcoid',
+	'phonenumber',
+] as const;
+
+/**
+ * A voice OTP's SMSID is 32 or more hex digits without dashes (`d8e0f1f0…d111250`); a call's is a
+ * UUID with dashes. Used by Get Status's "Auto-Detect".
+ */
+export const OTP_ID_PATTERN = /^[0-9a-f]{32,}$/i;

@@ -10,6 +10,7 @@ import {
 } from './callbacks';
 import { CancelledError, TimerRegistry } from './timers';
 import type { CallbackAttempt, EffectiveOptions, SimulatedCall } from './types';
+import { idKey } from './validation';
 
 /** What the call book needs from the simulator that owns it. */
 export interface CallHost {
@@ -25,6 +26,7 @@ export interface CallHost {
 export type NewCall = Omit<SimulatedCall, 'status' | 'createdAt' | 'finishedAt'>;
 
 export class CallBook {
+	/** Keyed by the lower-cased ID: eSMS finds an ID whatever its case. */
 	private readonly calls = new Map<string, SimulatedCall>();
 	private readonly timers = new TimerRegistry();
 	private readonly inFlight = new Set<http.ClientRequest>();
@@ -36,7 +38,7 @@ export class CallBook {
 	constructor(private readonly host: CallHost) {}
 
 	get(referenceId: string): SimulatedCall | undefined {
-		return this.calls.get(referenceId);
+		return this.calls.get(idKey(referenceId));
 	}
 
 	get idle(): boolean {
@@ -45,7 +47,7 @@ export class CallBook {
 
 	place(init: NewCall): SimulatedCall {
 		const call: SimulatedCall = { ...init, status: 'pending', createdAt: Date.now() };
-		this.calls.set(call.referenceId, call);
+		this.calls.set(idKey(call.referenceId), call);
 		const generation = this.generation;
 		this.busy++;
 		this.play(call, generation)
@@ -80,7 +82,9 @@ export class CallBook {
 		// The call turns final on its own clock, however long the intermediate callbacks take.
 		const finished = this.timers.sleep(this.host.options.callDelayMs).then(() => this.finish(call, generation));
 		finished.catch(() => undefined);
-		if (call.callbackUrl !== undefined && this.host.options.intermediateCallbacks) {
+		const { intermediateCallbacks, omitSendStatus } = this.host.options;
+		// Without SendStatus (the 2023 form) only the final result is ever sent.
+		if (call.callbackUrl !== undefined && intermediateCallbacks && !omitSendStatus) {
 			await this.deliver(call, SEND_STATUS_WAITING, generation);
 			await this.deliver(call, SEND_STATUS_SENT, generation);
 		}
@@ -98,8 +102,8 @@ export class CallBook {
 
 	/** One callback with its retries: again while the answer is not HTTP 200. */
 	private async deliver(call: SimulatedCall, sendStatus: number, generation: number): Promise<void> {
-		const { callbackStyle, maxCallbackRetries, callbackRetryDelayMs } = this.host.options;
-		const url = buildCallbackUrl(call.callbackUrl ?? '', callbackQuery(call, sendStatus), callbackStyle);
+		const { callbackStyle, maxCallbackRetries, callbackRetryDelayMs, omitSendStatus } = this.host.options;
+		const url = buildCallbackUrl(call.callbackUrl ?? '', callbackQuery(call, sendStatus, omitSendStatus), callbackStyle);
 		for (let attempt = 1; attempt <= maxCallbackRetries + 1; attempt++) {
 			this.assertCurrent(generation);
 			const status = await sendCallback(url, this.inFlight);

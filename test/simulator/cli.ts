@@ -2,11 +2,13 @@
 import { EsmsSimulator } from './server';
 import type { SimulatorOptions } from './types';
 
-const USAGE = `usage: npm run simulator -- [--port N] [--delay MS] [--intermediate] [--api-key K] [--secret-key K]
+const USAGE = `usage: npm run simulator -- [--port N] [--delay MS] [--intermediate] [--rate N] [--no-send-status] [--api-key K] [--secret-key K]
 
   --port N          port on 127.0.0.1 (default 8797, or env ESMS_SIM_PORT)
   --delay MS        time from an accepted call to its result (default 200)
   --intermediate    send SendStatus=2 and SendStatus=7 callbacks before the final one
+  --rate N          the account's requests per second; above it eSMS answers 160 (default 0 = no limit)
+  --no-send-status  callbacks without SendStatus, as eSMS's 2023 callback page describes them
   --api-key K       ApiKey to accept (default SIM-API-KEY-0001)
   --secret-key K    SecretKey to accept (default SIM-SECRET-KEY-0001)`;
 
@@ -30,6 +32,12 @@ function parseArgs(argv: string[]): SimulatorOptions {
 				break;
 			case '--intermediate':
 				options.intermediateCallbacks = true;
+				break;
+			case '--rate':
+				options.rateLimitPerSecond = toInteger(flag, value());
+				break;
+			case '--no-send-status':
+				options.omitSendStatus = true;
 				break;
 			case '--api-key':
 				options.apiKey = value();
@@ -74,6 +82,7 @@ async function main(): Promise<void> {
   recordings (MakeCallRecord_V2 TemplateId):  ${o.recordings.join(', ')}
   templates (MakeCallTemplate_V2 TemplateId): ${o.templates.join(', ')}
   call result after ${o.callDelayMs} ms${o.intermediateCallbacks ? ', with SendStatus 2 and 7 callbacks first' : ''}
+  rate limit: ${o.rateLimitPerSecond > 0 ? `${o.rateLimitPerSecond} requests/s (code 160 above it)` : 'none'}
   outcome by the phone's last digit: 0 = no answer, 2 = answered + key 2, 9 = failed, other = answered + key 1
 Press Ctrl-C to stop.`);
 

@@ -1,5 +1,5 @@
 // What each eSMS endpoint answers. Pure decisions over the simulator state; no HTTP here.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { NewCall } from './calls';
 import { normalizePhone, PRICE_PER_CALL, resolveOutcome } from './options';
 import type { EffectiveOptions, ScriptedOutcome, SimulatedCall } from './types';
@@ -7,6 +7,7 @@ import {
 	checkCallOptions,
 	checkRequestId,
 	errorMessage,
+	idKey,
 	isValidPhone,
 	isValidSendDate,
 	param,
@@ -55,22 +56,30 @@ export function makeCall(endpoint: 'MakeCallRecord_V2' | 'MakeCallTemplate_V2', 
 	const templateId = param(params, 'TemplateId');
 	const known = recording ? state.options.recordings : state.options.templates;
 	if (templateId === undefined || !known.includes(templateId)) return codeResult(recording ? '106' : '104');
+	// The docs do not say how a bad Ivr, Speed, SendDate, … is answered: the simulator assumes 110
+	// ("request data invalid" in the error table), with the field named in ErrorMessage.
 	const invalid = checkCallOptions(params, !recording);
-	if (invalid) return codeResult('-1', invalid);
+	if (invalid) return codeResult('110', invalid);
 	return accept(endpoint, phone, params, state, { templateId });
 }
+
+/** Several numbers in one voice OTP request (eSMS answers 163 for SmsType 8). */
+const MULTIPLE_PHONES = /[,;\s]/;
 
 export function sendOtp(params: Params, state: EndpointState): Reply {
 	if (!authorized(params, state)) return codeResult('101');
 	const phone = param(params, 'Phone');
+	if (phone !== undefined && MULTIPLE_PHONES.test(phone.trim())) return codeResult('163');
 	if (!isValidPhone(phone)) return codeResult('108');
-	if (param(params, 'SmsType') !== '8') return codeResult('118');
+	const smsType = param(params, 'SmsType');
+	if (smsType === undefined) return codeResult('300');
+	if (smsType !== '8') return codeResult('118');
 	const content = param(params, 'Content');
-	if (content === undefined) return codeResult('-1', 'Content is required');
+	if (content === undefined) return codeResult('110', 'Content is required');
 	const sendDate = param(params, 'SendDate');
-	if (sendDate !== undefined && !isValidSendDate(sendDate, '-')) return codeResult('-1', 'Invalid SendDate');
+	if (sendDate !== undefined && !isValidSendDate(sendDate, '-')) return codeResult('110', 'Invalid SendDate');
 	const invalid = checkRequestId(params);
-	if (invalid) return codeResult('-1', invalid);
+	if (invalid) return codeResult('110', invalid);
 	const sandbox = ['1', 'true'].includes(params.Sandbox ?? '');
 	return accept('SendMultipleMessage_V4_post_json', phone, params, state, { content, sandbox });
 }
@@ -84,17 +93,19 @@ function accept(
 	extra: { templateId?: string; content?: string; sandbox?: boolean },
 ): Reply {
 	const requestId = param(params, 'RequestId');
-	if (requestId !== undefined && state.requestIds.has(requestId)) return codeResult('124');
+	if (requestId !== undefined && state.requestIds.has(idKey(requestId))) return codeResult('124');
 	const normalizedPhone = normalizePhone(phone);
 	const scripted = state.outcomeFor(normalizedPhone);
 	if (scripted.code !== undefined && scripted.code !== '100') return codeResult(scripted.code);
 	// A sandbox request delivers nothing, so it costs nothing either.
 	if (!extra.sandbox && state.balance < PRICE_PER_CALL) return codeResult('103');
-	if (requestId !== undefined) state.requestIds.add(requestId);
-	const referenceId = randomUUID();
+	if (requestId !== undefined) state.requestIds.add(idKey(requestId));
+	const otp = endpoint === 'SendMultipleMessage_V4_post_json';
+	const referenceId = otp ? otpId() : randomUUID();
 	if (!extra.sandbox) {
 		state.placeCall({
 			referenceId,
+			kind: otp ? 'voiceOtp' : 'call',
 			endpoint,
 			phone,
 			normalizedPhone,
@@ -106,7 +117,13 @@ function accept(
 			outcome: resolveOutcome(scripted),
 		});
 	}
+	if (otp) return { code: '100', body: { CodeResult: '100', CountRegenerate: 0, SMSID: referenceId } };
 	return { code: '100', body: { CodeResult: '100', SMSID: referenceId } };
+}
+
+/** A voice OTP's SMSID as eSMS writes it: 32 hex digits and a 3-digit suffix, no dashes. */
+function otpId(): string {
+	return `${randomBytes(16).toString('hex')}${String(randomBytes(2).readUInt16BE() % 1000).padStart(3, '0')}`;
 }
 
 export function getBalance(params: Params, state: EndpointState): Reply {
@@ -116,11 +133,18 @@ export function getBalance(params: Params, state: EndpointState): Reply {
 	return { code: '100', body: { Balance: state.balance, CodeResponse: '100', UserID: 9999 } };
 }
 
+/** GetSendStatus answers wrong keys with CodeResult (not CodeResponse) and CountRegenerate. */
+const statusAuthFailed = (): Reply => ({
+	code: '101',
+	body: { CodeResult: '101', CountRegenerate: 0, ErrorMessage: errorMessage('101') },
+});
+
+/** Voice host: a call's status by ReferenceId (a voice OTP's ID is not found here). */
 export function getSendStatus(params: Params, state: EndpointState): Reply {
-	if (!authorized(params, state)) return codeResponse('101');
+	if (!authorized(params, state)) return statusAuthFailed();
 	const referenceId = param(params, 'ReferenceId');
 	const call = referenceId === undefined ? undefined : state.getCall(referenceId);
-	if (call === undefined) return codeResponse('105');
+	if (call === undefined || call.kind !== 'call') return codeResponse('105');
 	const final = call.status === 'final';
 	const number = (value: number): number | string => (state.options.numbersAsStrings ? String(value) : value);
 	// This page spells no answer 'NOANSWERED'; the callback spells it 'NO ANSWER'.
@@ -135,6 +159,29 @@ export function getSendStatus(params: Params, state: EndpointState): Reply {
 			ReferenceId: call.referenceId,
 			SendStatus: number(final ? 5 : 2),
 			SentResult: number(final ? call.outcome.sentResult : 0),
+		},
+	};
+}
+
+/** Rest host: an SMS-type message's status by RefId, here a voice OTP (a call's ID is not found). */
+export function getOtpStatus(params: Params, state: EndpointState): Reply {
+	if (!authorized(params, state)) return statusAuthFailed();
+	const refId = param(params, 'RefId');
+	const otp = refId === undefined ? undefined : state.getCall(refId);
+	if (otp === undefined || otp.kind !== 'voiceOtp') return codeResponse('105');
+	const final = otp.status === 'final';
+	const number = (value: number): number | string => (state.options.numbersAsStrings ? String(value) : value);
+	return {
+		code: '100',
+		body: {
+			CodeResponse: '100',
+			SMSID: otp.referenceId,
+			SendFailed: number(final ? 1 - otp.outcome.sentResult : 0),
+			SendStatus: number(final ? 5 : 2),
+			SendSuccess: number(final ? otp.outcome.sentResult : 0),
+			TotalPrice: number(final ? otp.outcome.price : 0),
+			TotalReceiver: number(1),
+			TotalSent: number(1),
 		},
 	};
 }

@@ -3,7 +3,17 @@ import type * as http from 'node:http';
 import type { TimerRegistry } from './timers';
 import type { Endpoint, FaultKind, FaultSpec } from './types';
 
-const FAULT_KINDS: readonly FaultKind[] = ['latency', 'http500', 'http503', 'reset', 'html', 'hang'];
+const FAULT_KINDS: readonly FaultKind[] = ['latency', 'http500', 'http503', 'reset', 'html', 'hang', 'echo'];
+
+/** The eSMS code of an echo fault: not one the node knows, so its ErrorMessage reaches the error text. */
+export const ECHO_CODE = '150';
+
+/** The request a fault acts on (for echo). */
+export interface FaultedRequest {
+	method: string;
+	url: string;
+	body: string;
+}
 
 export const HTML_UNAVAILABLE = '<html><body>Service Unavailable</body></html>';
 
@@ -52,6 +62,7 @@ export async function applyFault(
 	fault: FaultSpec,
 	response: http.ServerResponse,
 	timers: TimerRegistry,
+	request: FaultedRequest,
 ): Promise<boolean> {
 	switch (fault.kind) {
 		case 'latency':
@@ -69,6 +80,16 @@ export async function applyFault(
 		case 'reset':
 			response.socket?.destroy();
 			return false;
+		case 'echo': {
+			// Plain, and URL-encoded once more (as a gateway logging "url=…" would): the CallbackUrl in
+			// the query is then encoded once and twice.
+			const line = `${request.method} ${request.url}`;
+			const message = `Invalid request: ${line}; body: ${request.body || '(none)'}; url=${encodeURIComponent(request.url)}`;
+			const body = JSON.stringify({ CodeResult: ECHO_CODE, ErrorMessage: message });
+			response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+			response.end(body);
+			return false;
+		}
 		case 'hang':
 			// Never answer: the socket stays open until the client gives up or stop() destroys it.
 			return false;

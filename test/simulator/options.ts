@@ -28,6 +28,8 @@ export function resolveOptions(options: SimulatorOptions = {}): EffectiveOptions
 		outcomes,
 		defaultOutcome: options.defaultOutcome ?? { callStatus: 'ANSWERED', ivr: '1', duration: 13 },
 		outcomeByLastDigit: options.outcomeByLastDigit ?? false,
+		omitSendStatus: options.omitSendStatus ?? false,
+		rateLimitPerSecond: options.rateLimitPerSecond ?? 0,
 		quiet: options.quiet ?? true,
 	};
 	return Object.freeze(effective);

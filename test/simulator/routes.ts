@@ -5,10 +5,11 @@ import type { Endpoint, RecordedRequest } from './types';
 /** Endpoints by host, with the HTTP method each accepts. */
 const ENDPOINTS: Record<'voice' | 'rest', Partial<Record<Endpoint, 'GET' | 'POST'>>> = {
 	voice: { MakeCallRecord_V2: 'GET', MakeCallTemplate_V2: 'GET', GetSendStatus: 'GET' },
-	rest: { GetBalance_json: 'POST', SendMultipleMessage_V4_post_json: 'POST' },
+	// A voice OTP is an SMS-type message: its status is GetSendStatus?RefId on the rest host.
+	rest: { GetBalance_json: 'POST', SendMultipleMessage_V4_post_json: 'POST', GetSendStatus: 'GET' },
 };
 
-/** The host an endpoint lives on. */
+/** The host an endpoint lives on (GetSendStatus: the voice host's; the rest host's is for OTPs). */
 export function hostOf(endpoint: Endpoint): 'voice' | 'rest' {
 	return Object.hasOwn(ENDPOINTS.voice, endpoint) ? 'voice' : 'rest';
 }

@@ -17,7 +17,9 @@ import type {
 	SimulatedCall,
 	SimulatorOptions,
 } from './types';
-import { paramsFromBody } from './validation';
+import { canonicalParams, errorMessage, paramsFromBody } from './validation';
+
+const RATE_WINDOW_MS = 1000;
 
 const DEFAULT_WAIT_MS = 5000;
 
@@ -43,6 +45,8 @@ export class EsmsSimulator {
 	private readonly scripted = new Map<string, ScriptedOutcome>();
 	private readonly waiters = new Set<Waiter>();
 	private readonly calls: CallBook;
+	/** When the requests of the last second were accepted (the rate limit's window). */
+	private readonly acceptedAt: number[] = [];
 
 	constructor(options: SimulatorOptions = {}) {
 		this.options = resolveOptions(options);
@@ -127,6 +131,7 @@ export class EsmsSimulator {
 		this.requests = [];
 		this.callbacks = [];
 		this.requestIds.clear();
+		this.acceptedAt.length = 0;
 		this.faults.clear();
 		this.balance = this.options.balance;
 		this.notify();
@@ -205,7 +210,7 @@ export class EsmsSimulator {
 			const fault = route.endpoint ? this.faults.take(route.endpoint) : undefined;
 			if (fault) {
 				this.log(`${route.host} ${route.name} -> fault ${fault.kind}`);
-				if (!(await applyFault(fault, response, this.requestTimers))) return;
+				if (!(await applyFault(fault, response, this.requestTimers, { method, url: request.url ?? '/', body: text }))) return;
 			}
 			const reply = this.dispatch(route, record);
 			record.code = reply.code;
@@ -225,7 +230,12 @@ export class EsmsSimulator {
 		if (record.method !== route.method) {
 			return { status: 405, body: { ErrorMessage: `Method not allowed, use ${route.method}` } };
 		}
-		const params = route.method === 'GET' ? record.query : paramsFromBody(record.body);
+		const params = canonicalParams(route.method === 'GET' ? record.query : paramsFromBody(record.body));
+		if (this.overRateLimit(record.time)) {
+			// One account: every request counts; a refused one does not, and places nothing.
+			const field = route.endpoint === 'GetSendStatus' || route.endpoint === 'GetBalance_json' ? 'CodeResponse' : 'CodeResult';
+			return { status: 200, code: '160', body: { [field]: '160', ErrorMessage: errorMessage('160') } };
+		}
 		const state: endpoints.EndpointState = {
 			options: this.options,
 			balance: this.balance,
@@ -234,11 +244,26 @@ export class EsmsSimulator {
 			placeCall: (call) => this.calls.place(call),
 			getCall: (id) => this.calls.get(id),
 		};
-		const reply = this.answer(route.endpoint, params, state);
+		const reply = this.answer(route.endpoint, route.host, params, state);
 		return { status: 200, code: reply.code, body: reply.body };
 	}
 
-	private answer(endpoint: Endpoint, params: Record<string, string>, state: endpoints.EndpointState): endpoints.Reply {
+	/** True when this request is over the account's rate; else it counts towards it. */
+	private overRateLimit(now: number): boolean {
+		const limit = this.options.rateLimitPerSecond;
+		if (!(limit > 0)) return false;
+		while (this.acceptedAt.length > 0 && this.acceptedAt[0] <= now - RATE_WINDOW_MS) this.acceptedAt.shift();
+		if (this.acceptedAt.length >= limit) return true;
+		this.acceptedAt.push(now);
+		return false;
+	}
+
+	private answer(
+		endpoint: Endpoint,
+		host: RecordedRequest['host'],
+		params: Record<string, string>,
+		state: endpoints.EndpointState,
+	): endpoints.Reply {
 		switch (endpoint) {
 			case 'MakeCallRecord_V2':
 			case 'MakeCallTemplate_V2':
@@ -248,7 +273,7 @@ export class EsmsSimulator {
 			case 'GetBalance_json':
 				return endpoints.getBalance(params, state);
 			case 'GetSendStatus':
-				return endpoints.getSendStatus(params, state);
+				return host === 'rest' ? endpoints.getOtpStatus(params, state) : endpoints.getSendStatus(params, state);
 		}
 	}
 }

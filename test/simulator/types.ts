@@ -19,7 +19,12 @@ export interface ScriptedOutcome {
 /** An outcome with every default filled in (code is handled at request time, so it is absent). */
 export type ResolvedOutcome = Required<Omit<ScriptedOutcome, 'code'>>;
 
-export type CallbackStyle = 'append' | 'strayQuestionMark';
+/**
+ * How the result reaches CallbackUrl: 'append' adds `&params` (or `?params`); 'strayQuestionMark'
+ * always adds `?params`; 'placeholders' fills the URL's empty `ReferenceId=&CallDuration=&…`
+ * placeholders in place, as the docs show, and appends the parameters it has no placeholder for.
+ */
+export type CallbackStyle = 'append' | 'strayQuestionMark' | 'placeholders';
 
 export interface SimulatorOptions {
 	/** 0 (default) = random free port. */
@@ -49,6 +54,10 @@ export interface SimulatorOptions {
 	defaultOutcome?: ScriptedOutcome;
 	/** When no explicit outcome matches: last digit 0 = no answer, 2 = key 2, 9 = failed, else key 1. */
 	outcomeByLastDigit?: boolean;
+	/** Callbacks without SendStatus, as eSMS's 2023 callback page describes them (default false). */
+	omitSendStatus?: boolean;
+	/** The account's requests per second over every endpoint; above it the answer is 160 (0 = no limit). */
+	rateLimitPerSecond?: number;
 	/** No console output. */
 	quiet?: boolean;
 }
@@ -90,7 +99,8 @@ export interface CallbackAttempt {
 	time: number;
 }
 
-export type FaultKind = 'latency' | 'http500' | 'http503' | 'reset' | 'html' | 'hang';
+/** echo: a gateway whose ErrorMessage repeats the request it refused (query, body, and URL-encoded). */
+export type FaultKind = 'latency' | 'http500' | 'http503' | 'reset' | 'html' | 'hang' | 'echo';
 
 export interface FaultSpec {
 	/** Default: any endpoint. */
@@ -103,9 +113,11 @@ export interface FaultSpec {
 }
 
 export interface SimulatedCall {
-	/** The SMSID answered to the caller. */
+	/** The SMSID answered to the caller (a UUID for a call, 35 hex digits for a voice OTP). */
 	referenceId: string;
 	endpoint: CallEndpoint;
+	/** A voice OTP is an SMS-type message: SMS-form callback, status on the rest host. */
+	kind: 'call' | 'voiceOtp';
 	/** Phone as received. */
 	phone: string;
 	/** Phone with a leading 84 replaced by 0. */

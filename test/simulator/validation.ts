@@ -5,6 +5,7 @@ export type Params = Record<string, string>;
 
 export const MAX_REQUEST_ID_LENGTH = 50;
 
+/** Every code of eSMS's error table that can reach a voice or voice-OTP request. */
 export const ERROR_MESSAGES: Record<string, string> = {
 	'99': 'Phone number is blocked',
 	'101': 'Authorize Failed',
@@ -14,12 +15,67 @@ export const ERROR_MESSAGES: Record<string, string> = {
 	'105': 'ReferenceId not found',
 	'106': 'Recording not found',
 	'108': 'Invalid phone number',
+	'110': 'Invalid request data',
 	'118': 'Unsupported message type',
 	'124': 'Duplicate RequestId',
 	'140': 'IP not whitelisted',
+	'143': 'Account not activated or locked',
 	'146': 'Wrong customer-care template',
+	'160': 'Too many requests per second',
+	'163': 'Only one phone number is allowed',
 	'177': 'Network operator not registered',
+	'199': 'Request already exists and is being processed',
+	'201': 'Content contains a blocked keyword',
+	'210': 'Invalid payload',
+	'300': 'Message type is missing',
+	'301': 'Service type not supported',
 };
+
+/**
+ * eSMS is a .NET WCF service, which matches parameter names without regard to case (the docs
+ * write `RequestID=`, a public client sends `APIKey`). Known names are mapped to one spelling.
+ */
+const KNOWN_PARAMS = [
+	'ApiKey',
+	'SecretKey',
+	'Phone',
+	'TemplateId',
+	'NumberForward',
+	'SendDate',
+	'MaxRepeat',
+	'MaxRetry',
+	'Ivr',
+	'TimeWaitToIvr',
+	'WaitRetry',
+	'CallbackUrl',
+	'RequestId',
+	'VariableListStr',
+	'Voice',
+	'Speed',
+	'ReferenceId',
+	'RefId',
+	'Content',
+	'SmsType',
+	'IsUnicode',
+	'Sandbox',
+	'campaignid',
+];
+const CANONICAL = new Map(KNOWN_PARAMS.map((name) => [name.toLowerCase(), name]));
+
+/** Parameters under their canonical names; the first value wins when two spellings repeat. */
+export function canonicalParams(params: Params): Params {
+	const out: Params = {};
+	for (const [name, value] of Object.entries(params)) {
+		const canonical = CANONICAL.get(name.toLowerCase()) ?? name;
+		if (!(canonical in out)) out[canonical] = value;
+	}
+	return out;
+}
+
+/** IDs (ReferenceId, RefId, RequestId) compared the way eSMS does: trimmed, any case. */
+export function idKey(id: string): string {
+	return id.trim().toLowerCase();
+}
 
 export function errorMessage(code: string): string {
 	return ERROR_MESSAGES[code] ?? `Error ${code}`;

@@ -7,7 +7,7 @@ import { rawGet, startTrigger, type RawAnswer } from './trigger-server';
 
 const PATH = '/webhook/esms-voice';
 const QUERY = 'ReferenceId=ip-1&CallDuration=13&CallStatus=ANSWERED&Ivr=1&Price=500.0000&SentResult=1&CID=02871002454&SendStatus=5';
-const STARTED = { message: 'Workflow was started' };
+const STARTED = { received: true, started: true };
 const FORBIDDEN = { error: 'This address is not allowed to send eSMS callbacks' };
 
 async function fromClient(ipAllowlist: string, client: '127.0.0.1' | '::1', host?: TriggerServerOptions['host'], path = `${PATH}?${QUERY}`) {
@@ -38,10 +38,21 @@ describe('IP allowlist over real sockets', () => {
 		['IPv4 loopback is not ::1', '127.0.0.1', '::1'],
 		['::1 is not IPv4 loopback', '::1', '127.0.0.1'],
 		['only invalid entries', 'nonsense, 1.2.3.4/99', '127.0.0.1'],
+		['a "/0" on another address is no allow-all', '10.1.2.3/0', '127.0.0.1'],
+		['"/000" is no allow-all', '127.0.0.1/000', '127.0.0.1'],
+		['an IPv6 "/0" on another address is no allow-all', '2001:db8::1/0', '::1'],
 	] as const)('forbidden: %s → 403, nothing started', async (_label, list, client) => {
 		const { server, answer } = await fromClient(list, client);
 		expect([answer.status, answer.json]).toEqual([403, FORBIDDEN]);
 		expect(server.executions).toHaveLength(0);
+	});
+
+	test('a list of separators only: 403, and a warning in the server log (activation refuses it)', async () => {
+		const { server, answer } = await fromClient(' , , ', '127.0.0.1');
+		expect([answer.status, answer.json]).toEqual([403, FORBIDDEN]);
+		expect(server.logs.filter((l) => l.level === 'warn')).toEqual([
+			{ level: 'warn', message: 'eSMS Voice Trigger: the IP allowlist lists no address: every callback is refused' },
+		]);
 	});
 
 	test('the address is checked before the request is read: junk from a stranger is 403, not 400', async () => {

@@ -136,8 +136,9 @@ describe('IP allowlist', () => {
 	});
 
 	test('CIDR ranges: /0, /8, /32, /128, network normalised', () => {
-		const { rules, invalid } = parseAllowlist('10.1.2.3/8, 0.0.0.0/0\n203.0.113.10/32  2001:db8::/32 ::1/128');
+		const { rules, invalid, warnings } = parseAllowlist('10.1.2.3/8, 0.0.0.0/0\n203.0.113.10/32  2001:db8::/32 ::1/128');
 		expect(invalid).toEqual([]);
+		expect(warnings).toEqual(['"10.1.2.3/8" has host bits set: it is read as the range 10.0.0.0/8']);
 		expect(rules).toEqual([
 			{ version: 4, network: 0x0a000000n, prefix: 8 },
 			{ version: 4, network: 0n, prefix: 0 },
@@ -177,5 +178,59 @@ describe('IP allowlist', () => {
 		const { rules, invalid } = parseAllowlist(`127.0.0.1, ${entry}`);
 		expect(invalid).toEqual([entry]);
 		expect(rules).toEqual([{ version: 4, network: 0x7f000001n, prefix: 32 }]);
+	});
+});
+
+describe('allowlist rules: no surprise', () => {
+	test.each([
+		['10.1.2.3/0', '"10.1.2.3/0" would allow every IPv4 address; write 0.0.0.0/0 if that is what you mean'],
+		['::ffff:1.2.3.4/0', '"::ffff:1.2.3.4/0" would allow every IPv4 address; write 0.0.0.0/0 if that is what you mean'],
+		['2001:db8::1/0', '"2001:db8::1/0" would allow every IPv6 address; write ::/0 if that is what you mean'],
+		['127.0.0.1/000', '"127.0.0.1/000" has no valid prefix length (0 to 32)'],
+		['0.0.0.0/00', '"0.0.0.0/00" has no valid prefix length (0 to 32)'],
+		['10.0.0.0/08', '"10.0.0.0/08" has no valid prefix length (0 to 32)'],
+		['::1/129', '"::1/129" has no valid prefix length (0 to 128)'],
+		['nonsense', '"nonsense" is not an IP address or a CIDR range'],
+	])('%p is invalid and allows nothing', (entry, problem) => {
+		const parsed = parseAllowlist(entry);
+		expect(parsed).toEqual({ rules: [], invalid: [entry], problems: [problem], warnings: [] });
+		for (const ip of ['127.0.0.1', '8.8.8.8', '10.1.2.3', '::1', '2001:db8::1']) expect(isAllowed(ip, parsed.rules)).toBe(false);
+	});
+
+	test('"/0" allows every address only as an explicit 0.0.0.0/0 or ::/0', () => {
+		const parsed = parseAllowlist('0.0.0.0/0, ::/0');
+		expect(parsed).toEqual({
+			rules: [{ version: 4, network: 0n, prefix: 0 }, { version: 6, network: 0n, prefix: 0 }],
+			invalid: [], problems: [], warnings: [],
+		});
+		expect(isAllowed('8.8.8.8', parsed.rules)).toBe(true);
+		expect(isAllowed('2001:db8::1', parsed.rules)).toBe(true);
+	});
+
+	test.each([',', ' , , ', ',,\n,\t'])('%p (separators only) is a problem, not a silent block of every sender', (text) => {
+		expect(parseAllowlist(text)).toEqual({
+			rules: [], invalid: [], problems: ['the list has separators but no address; leave it empty to allow any sender'], warnings: [],
+		});
+	});
+
+	test('an empty text lists nothing and is no problem (the trigger then allows any sender)', () => {
+		expect(parseAllowlist('')).toEqual({ rules: [], invalid: [], problems: [], warnings: [] });
+	});
+
+	test.each([
+		['10.1.2.3/24', '10.1.2.0/24', 4, 0x0a010200n, 24],
+		['203.0.113.77/31', '203.0.113.76/31', 4, 0xcb00714cn, 31],
+		['2001:db8::1/32', '2001:db8::/32', 6, 0x20010db8n << 96n, 32],
+		['::1/64', '::/64', 6, 0n, 64],
+		['1:0:0:2:0:0:0:3/127', '1:0:0:2::2/127', 6, (1n << 112n) + (2n << 64n) + 2n, 127],
+	] as const)('host bits set (%p): a warning naming the range it is read as', (entry, range, version, network, prefix) => {
+		expect(parseAllowlist(entry)).toEqual({
+			rules: [{ version, network, prefix }], invalid: [], problems: [],
+			warnings: [`"${entry}" has host bits set: it is read as the range ${range}`],
+		});
+	});
+
+	test('exact networks and single addresses warn about nothing', () => {
+		expect(parseAllowlist('10.1.2.0/24, 10.1.2.3, 10.1.2.3/32, 2001:db8::/32, ::1, ::1/128').warnings).toEqual([]);
 	});
 });

@@ -10,7 +10,7 @@ import { deliveryToken, SLOT_MS } from '../../nodes/EsmsVoiceTrigger/deliveries'
 import { NODE_NAME, rawGet, startTrigger, type TriggerServerOptions } from './trigger-server';
 
 const PATH = '/webhook/esms-voice';
-const STARTED = { message: 'Workflow was started' };
+const STARTED = { received: true, started: true };
 const REPEATED = { received: true, started: false, reason: 'repeated delivery' };
 const HOUR = 3_600_000;
 

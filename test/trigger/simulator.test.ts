@@ -42,7 +42,7 @@ test('one call, one final callback → exactly one execution with the normalised
 	await finish(sim);
 	expect(items(trigger)).toEqual([[answeredItem(ref)]]);
 	expect(sim.callbacks.map((c) => [c.sendStatus, c.attempt, c.status])).toEqual([[5, 1, 200]]);
-	expect(trigger.answers.map((a) => [a.status, a.body])).toEqual([[200, { message: 'Workflow was started' }]]);
+	expect(trigger.answers.map((a) => [a.status, a.body])).toEqual([[200, { received: true, started: true }]]);
 });
 
 test('a CallbackUrl with a query, the simulator adding "?" (stray question mark): still read', async () => {
@@ -79,7 +79,7 @@ test('intermediate callbacks (SendStatus 2 and 7) start nothing with Only Final:
 	expect(trigger.answers.map((a) => a.body)).toEqual([
 		{ received: true, started: false, reason: 'not a final result' },
 		{ received: true, started: false, reason: 'not a final result' },
-		{ message: 'Workflow was started' },
+		{ received: true, started: true },
 	]);
 });
 

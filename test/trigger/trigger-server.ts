@@ -3,7 +3,8 @@
  * loopback whose handler runs the node's `webhook()` through n8n-core's real WebhookContext
  * (request / response objects shaped like Express's), then answers the way n8n's webhook helpers
  * do: nothing more when the node answered itself (noWebhookResponse), else HTTP 200 with the
- * node's webhookResponse, or {"message":"Workflow was started"} when it returned workflowData.
+ * node's webhookResponse (when it started an execution: only if the webhook description's
+ * responseData is empty, as in n8n's extractWebhookOnReceivedResponse).
  *
  * Static data, as a real n8n was shown to handle it (e2e/repeats-restart.e2e.test.ts): every
  * request loads the workflow afresh, its static data read from a "database" (`db`). When the node
@@ -222,8 +223,16 @@ export class TriggerServer {
 		if (result.workflowData) this.executions.push({ url, items: result.workflowData[0] ?? [] });
 		const afterStatus = this.failAfterWebhook.shift();
 		if (afterStatus !== undefined) return send(afterStatus, { message: 'forced by test' });
-		if (result.webhookResponse !== undefined) return send(200, result.webhookResponse);
-		send(200, { message: result.workflowData ? 'Workflow was started' : 'Webhook call received' });
+		if (result.workflowData) {
+			// n8n's onReceived answer (extractWebhookOnReceivedResponse): the description's
+			// responseData (default 'firstEntryJson', sent as that literal text) wins over the
+			// node's webhookResponse; only an empty one lets webhookResponse through.
+			const responseData = this.trigger.description.webhooks![0].responseData ?? 'firstEntryJson';
+			if (responseData === 'noData') return send(200, '');
+			if (responseData) return send(200, responseData);
+			return send(200, result.webhookResponse ?? { message: 'Workflow was started' });
+		}
+		send(200, result.webhookResponse ?? { message: 'Webhook call received' });
 	}
 }
 

@@ -7,8 +7,8 @@ import type { INodeParameters } from 'n8n-workflow';
 import { DOCS_SAMPLE, ISO, rawGet, startTrigger, type TriggerServer } from './trigger-server';
 
 const PATH = '/webhook/esms-voice';
-const STARTED = { message: 'Workflow was started' };
-const MISSING = { error: 'Not an eSMS call-result callback: ReferenceId is missing' };
+const STARTED = { received: true, started: true };
+const MISSING = { error: 'Not an eSMS callback: it has neither ReferenceId (call) nor SMSID (voice OTP)' };
 
 /** A full final callback; override fields with `extra` (raw query text, appended in order). */
 const final = (fields: Record<string, string> = {}): string => {
@@ -50,6 +50,7 @@ describe('callback spellings', () => {
 		expect(receivedAt).toMatch(ISO);
 		expect(Math.abs(Date.parse(receivedAt as string) - Date.now())).toBeLessThan(10_000);
 		expect(rest).toEqual({
+			kind: 'call',
 			referenceId: '066107ee-6ec4-4283-b595-aa74977c65c5',
 			answered: false,
 			callStatus: 'unknown',
@@ -74,7 +75,7 @@ describe('callback spellings', () => {
 			},
 		});
 		expect(Object.keys(rest)).toEqual([
-			'referenceId', 'answered', 'callStatus', 'callStatusRaw', 'durationSeconds', 'keyPressed',
+			'kind', 'referenceId', 'answered', 'callStatus', 'callStatusRaw', 'durationSeconds', 'keyPressed',
 			'price', 'sentResult', 'callerId', 'sendStatus', 'sendStatusLabel', 'final', 'raw',
 		]);
 	});
@@ -120,7 +121,8 @@ describe('callback spellings', () => {
 			keyPressed: null, price: null, sentResult: false, callerId: null, sendStatus: 5, final: true,
 		});
 		const noStatus = await itemFor(`${PATH}?ReferenceId=r-empty&SendStatus=`, { onlyFinal: false });
-		expect(noStatus).toMatchObject({ sendStatus: null, sendStatusLabel: 'Unknown', final: false });
+		// An empty (or absent) SendStatus is the 2023 callback form: a final result.
+		expect(noStatus).toMatchObject({ sendStatus: null, sendStatusLabel: 'Not reported', final: true });
 		expect(noStatus.raw).toEqual({ ReferenceId: 'r-empty', SendStatus: '' });
 	});
 

@@ -3,12 +3,23 @@ import { NodeApiError } from 'n8n-workflow';
 import { placedCallOutput } from '../../nodes/EsmsVoice/actions/call/placedCall';
 import type { OperationContext, PreparedRequest } from '../../nodes/EsmsVoice/actions/types';
 import { normalizeCallResult } from '../../nodes/shared/callResult';
+import { RequestPacer } from '../../nodes/shared/pacer';
 import { ENDPOINTS } from '../../nodes/shared/wire';
 import { fakeContext } from './fake-context';
 
 const ctx: OperationContext = {
 	autoRequestId: true,
-	settings: { voiceBaseUrl: '', restBaseUrl: '', timeoutMs: 1000, retries: 0, retryDelayMs: 0, secrets: ['UNIT-SECRET-1234'] },
+	settings: {
+		voiceBaseUrl: '',
+		restBaseUrl: '',
+		timeoutMs: 1000,
+		retries: 0,
+		retryDelayMs: 0,
+		secrets: ['UNIT-SECRET-1234'],
+		pacer: new RequestPacer(0),
+		rateLimitRetries: 0,
+		rateLimitDelayMs: 0,
+	},
 };
 
 const prepared = (params: Record<string, string>): PreparedRequest => ({

@@ -61,7 +61,7 @@ test('the final callback resumes the execution; the next node receives the resul
 		[200, { message: 'Workflow was started' }],
 	]);
 	expect(sim.callbacks.filter((c) => c.status === 200).map((c) => c.sendStatus)).toEqual([2, 7, 5]);
-	expect(JSON.stringify(run.data.resultData)).not.toMatch(new RegExp(`signature|esmsRequestId|esmsPhone|${token}`));
+	expect(JSON.stringify(run.data.resultData)).not.toMatch(new RegExp(`signature|esmsWait|${token}`));
 });
 
 test('the stray "?" callback style resumes too', async () => {
@@ -74,8 +74,8 @@ test('the stray "?" callback style resumes too', async () => {
 	expect(itemsOf(run, 'Collect')).toEqual([
 		expect.objectContaining({ phone: '0987654321', requestId: rid('exec-e2e-2'), resultReceived: true, keyPressed: '1' }),
 	]);
-	expect(sim.callbacks.at(-1)?.url).toContain('esmsPhone=0987654321?ReferenceId=');
-	expect(JSON.stringify(run.data.resultData)).not.toMatch(/signature|esmsPhone/);
+	expect(sim.callbacks.at(-1)?.url).toContain('esmsWait=1?ReferenceId=');
+	expect(JSON.stringify(run.data.resultData)).not.toMatch(/signature|esmsWait/);
 });
 
 test('a not-answered call resumes with the not-answered result', async () => {
@@ -93,14 +93,15 @@ test('a callback with a wrong token is refused (401) and does not resume; the ri
 	const wf = waitWorkflow(sim, {}, { executionId: 'exec-e2e-4', webhookWaitingBaseUrl: n8n.baseUrl, collect: true });
 	const waiting = await runWait(wf);
 	n8n.save(wf, waiting.run.data);
-	const query = 'ReferenceId=r&CallDuration=13&CallStatus=ANSWERED&Ivr=1&Price=500.0000&SentResult=1&CID=02871002454&SendStatus=5';
+	const referenceId = waiting.outputOf(NODE_NAME)[0][0].json.referenceId as string;
+	const query = `ReferenceId=${referenceId}&CallDuration=13&CallStatus=ANSWERED&Ivr=1&Price=500.0000&SentResult=1&CID=02871002454&SendStatus=5`;
 	const bad = await fetch(`${n8n.baseUrl}/exec-e2e-4?signature=nope&${query}`);
 	expect(bad.status).toBe(401);
 	expect(n8n.status('exec-e2e-4')).toBe('waiting');
 	const good = await fetch(`${n8n.baseUrl}/exec-e2e-4?signature=${waiting.run.data.resumeToken as string}&${query}`);
 	expect([good.status, await good.json()]).toEqual([200, { message: 'Workflow was started' }]);
 	const run = await n8n.finished('exec-e2e-4');
-	expect(itemsOf(run, 'Collect')).toEqual([expect.objectContaining({ referenceId: 'r', requestId: null, phone: null, resultReceived: true })]);
+	expect(itemsOf(run, 'Collect')).toEqual([expect.objectContaining({ referenceId, requestId: rid('exec-e2e-4'), phone: '0912345678', resultReceived: true })]);
 	// A repeat of the final callback after the execution finished starts nothing (n8n: 409).
 	const again = await fetch(`${n8n.baseUrl}/exec-e2e-4?signature=${waiting.run.data.resumeToken as string}&${query}`);
 	expect(again.status).toBe(409);
@@ -128,4 +129,28 @@ test('time limit reached without a callback: the next node receives the timed-ou
 	expect(itemsOf(run, NODE_NAME)).toEqual([timedOut]);
 	// The node was not executed again: still exactly one call placed.
 	expect(sim.requestsTo('MakeCallRecord_V2')).toHaveLength(1);
+});
+
+test("another call's result on the resume URL (valid token) is answered without resuming; the execution's own result then resumes it", async () => {
+	const { n8n, sim } = await start({ callDelayMs: 300 });
+	const wf = waitWorkflow(sim, {}, { executionId: 'exec-e2e-6', webhookWaitingBaseUrl: n8n.baseUrl, collect: true });
+	const waiting = await runWait(wf);
+	n8n.save(wf, waiting.run.data);
+	const token = waiting.run.data.resumeToken as string;
+	const forged = `${n8n.baseUrl}/exec-e2e-6?signature=${token}&esmsWait=1&ReferenceId=someone-elses-call&CallDuration=99&CallStatus=ANSWERED&Ivr=9&Price=500.0000&SentResult=1&CID=02871002454&SendStatus=5&esmsPhone=0999999999&esmsRequestId=forged-id`;
+	const answer = await fetch(forged);
+	expect([answer.status, await answer.json()]).toEqual([200, { received: true, resumed: false, reason: 'not the call this execution waits for' }]);
+	expect(n8n.status('exec-e2e-6')).toBe('waiting');
+	expect(n8n.logs.filter((entry) => entry.level === 'warn').map((entry) => entry.message)).toEqual([
+		expect.stringMatching(/^eSMS Voice: execution exec-e2e-6 waits for call "[0-9a-f-]+"; ignored a callback for call "someone-elses-call" on its resume URL$/),
+	]);
+
+	const run = await n8n.finished('exec-e2e-6');
+	await sim.waitForIdle();
+	const referenceId = waiting.outputOf(NODE_NAME)[0][0].json.referenceId;
+	expect(itemsOf(run, 'Collect')).toEqual([
+		expect.objectContaining({ referenceId, keyPressed: '1', durationSeconds: 13, requestId: rid('exec-e2e-6'), phone: '0912345678', resultReceived: true }),
+	]);
+	// eSMS's own callback was accepted at the first attempt: nothing was lost to a 409.
+	expect(sim.callbacks.map((c) => c.status)).toEqual([200]);
 });

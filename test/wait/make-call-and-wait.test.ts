@@ -31,7 +31,7 @@ test('waits indefinitely; exactly one MakeCallRecord_V2 with the resume URL as C
 	const [request] = sim.requestsTo('MakeCallRecord_V2');
 	const token = result.run.data.resumeToken as string;
 	expect(token).toMatch(/^[0-9a-f]{64}$/);
-	const callbackUrl = `https://n8n.example.com/webhook-waiting/exec-wait-1?signature=${token}&esmsRequestId=${rid('exec-wait-1')}&esmsPhone=0912345678`;
+	const callbackUrl = `https://n8n.example.com/webhook-waiting/exec-wait-1?signature=${token}&esmsWait=1`;
 	expect(request.query).toEqual({
 		ApiKey: DEFAULT_API_KEY, SecretKey: DEFAULT_SECRET_KEY, Phone: '0912345678', TemplateId: '1001',
 		RequestId: rid('exec-wait-1'), CallbackUrl: callbackUrl,
@@ -53,13 +53,13 @@ test('waits indefinitely; exactly one MakeCallRecord_V2 with the resume URL as C
 	expect(stack[0].data.main).toEqual(timedOutStack(referenceId, 'exec-wait-1'));
 });
 
-test('a phone written any way is sent, and echoed in the callback URL, in its national form', async () => {
+test('a phone written any way is sent, and kept in the execution (not in the callback URL), in its national form', async () => {
 	const { sim } = handle;
 	const wf = waitWorkflow(sim, { phone: '+84 912.345.678' }, { executionId: 'exec-wait-2' });
 	const result = await runWait(wf);
 	const [request] = sim.requestsTo('MakeCallRecord_V2');
 	expect(request.query.Phone).toBe('0912345678');
-	expect(new URL(request.query.CallbackUrl).searchParams.get('esmsPhone')).toBe('0912345678');
+	expect(request.query.CallbackUrl).not.toContain('912');
 	expect(result.run.data.executionData!.nodeExecutionStack[0].data.main[0]![0].json.phone).toBe('0912345678');
 });
 
@@ -97,14 +97,14 @@ describe('Limit Wait Time', () => {
 		const result = await runWait(waitWorkflow(sim, { limitWaitTime: true, limitType: 'atSpecifiedTime', maxDateAndTime: '2020-01-01T00:00:00Z' }));
 		expect(result.run.status).toBe('error');
 		expect(result.waitTill).toBeUndefined();
-		expect(result.errorOf(NODE_NAME)?.message).toBe('Item 0, field "Max Date and Time": is not a date in the future');
+		expect(result.errorOf(NODE_NAME)?.message).toBe('Item 1, field "Max Date and Time": is not a date in the future');
 		expect(sim.requests).toHaveLength(0);
 	});
 
 	test('amount 0 → error, no call', async () => {
 		const { sim } = handle;
 		const result = await runWait(waitWorkflow(sim, { limitWaitTime: true, resumeAmount: 0, resumeUnit: 'minutes' }));
-		expect(result.errorOf(NODE_NAME)?.message).toBe('Item 0, field "Amount": 0 is not allowed');
+		expect(result.errorOf(NODE_NAME)?.message).toBe('Item 1, field "Amount": 0 is not allowed');
 		expect(sim.requests).toHaveLength(0);
 	});
 });
@@ -124,7 +124,7 @@ test('Make Call from Template and Wait: one MakeCallTemplate_V2, same callback U
 	expect(sim.requests[0].query).toEqual({
 		ApiKey: DEFAULT_API_KEY, SecretKey: DEFAULT_SECRET_KEY, Phone: '0912345678', TemplateId: '2001', VariableListStr: 'An||20000',
 		RequestId: rid('exec-tpl-1'),
-		CallbackUrl: `https://n8n.example.com/webhook-waiting/exec-tpl-1?signature=${token}&esmsRequestId=${rid('exec-tpl-1')}&esmsPhone=0912345678`,
+		CallbackUrl: `https://n8n.example.com/webhook-waiting/exec-tpl-1?signature=${token}&esmsWait=1`,
 	});
 	const referenceId = result.outputOf(NODE_NAME)[0][0].json.referenceId;
 	expect(typeof referenceId).toBe('string');
@@ -151,7 +151,7 @@ describe('errors: nothing placed, no wait', () => {
 		const result = await runWait(waitWorkflow(sim, { phone: '12345' }));
 		expect(result.run.status).toBe('error');
 		expect(result.waitTill).toBeUndefined();
-		expect(result.errorOf(NODE_NAME)?.message).toBe('Item 0, field "Phone": "12345" is not a Vietnamese phone number');
+		expect(result.errorOf(NODE_NAME)?.message).toBe('Item 1, field "Phone": "12345" is not a Vietnamese phone number');
 		expect(sim.requests).toHaveLength(0);
 	});
 
@@ -199,7 +199,7 @@ describe('a Callback URL in Additional Fields', () => {
 			evaluateExpression: () => 'https://n8n.example.com/webhook-waiting/exec-cb-2?signature=t',
 		} as unknown as IExecuteFunctions;
 		await expect(executeMakeCallAndWait.call(ctx, 'makeCallAndWait')).rejects.toThrow(
-			'Item 0, field "Callback URL": cannot be set in this operation',
+			'Item 1, field "Callback URL": cannot be set in this operation',
 		);
 		expect(sim.requests).toHaveLength(0);
 	});

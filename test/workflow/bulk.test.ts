@@ -77,16 +77,16 @@ test('a Concurrency that is not a number (bad expression) is a clear error and s
 		items: PHONES.slice(4, 7).map((phone) => ({ phone })),
 	});
 	expect([error?.message, error?.description]).toEqual([
-		'Item 0, field "Concurrency": "many" is not allowed',
+		'Item 1, field "Concurrency": "many" is not allowed',
 		'Expected a whole number from 1 to 50.',
 	]);
 	expect(h.sim.requests).toHaveLength(0);
 });
 
 test.each([
-	[{ timeoutSeconds: 0 }, 'Item 0, field "Timeout (Seconds)": 0 is not allowed', 'Expected a number above 0.'],
-	[{ networkRetries: '={{ "x" }}' }, 'Item 0, field "Network Retries": "x" is not allowed', 'Expected a whole number from 0 to 10.'],
-	[{ networkRetryDelayMs: -5 }, 'Item 0, field "Network Retry Delay (Ms)": -5 is not allowed', 'Expected a whole number of 0 or more.'],
+	[{ timeoutSeconds: 0 }, 'Item 1, field "Timeout (Seconds)": 0 is not allowed', 'Expected a number above 0.'],
+	[{ networkRetries: '={{ "x" }}' }, 'Item 1, field "Network Retries": "x" is not allowed', 'Expected a whole number from 0 to 10.'],
+	[{ networkRetryDelayMs: -5 }, 'Item 1, field "Network Retry Delay (Ms)": -5 is not allowed', 'Expected a whole number of 0 or more.'],
 ])('node options are checked before anything is sent: %j', async (options, message, description) => {
 	const { error } = await runEsms(makeCallParams({ options }), { items: [{ phone: PHONES[0] }] });
 	expect([error?.message, error?.description]).toEqual([message, description]);

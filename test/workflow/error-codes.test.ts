@@ -2,22 +2,33 @@ import { KEYS_QS, MAKE_CALL, acceptedCalls, makeCallParams, rid, runEsms, useSim
 
 const h = useSimulator();
 
-/** [code, message, description]: the meaning and action for every code of the eSMS reference, and an unknown one. */
+/**
+ * [code, message, description]: the meaning and action for every code of the eSMS error table (124
+ * and 160 have tests of their own: not errors, or sent again), and an unknown one.
+ */
 const CODES: Array<[string, string, string]> = [
 	['99', 'eSMS error 99: The phone number is blocked', 'The number refused calls from your account or is on a block list; remove it from your list.'],
 	['101', 'eSMS error 101: Wrong ApiKey or SecretKey', 'Copy both keys again from account.esms.vn (Settings > API Key) into the eSMS API credential.'],
 	['102', 'eSMS error 102: No price list for the account', 'Ask eSMS support to set up voice-call pricing for your account.'],
 	['103', 'eSMS error 103: Balance too low', 'Top up your eSMS account, then run the workflow again.'],
 	['104', 'eSMS error 104: The brandname or call template does not exist', 'Check the Template ID on account.esms.vn; it must be an approved call script of this account.'],
-	['105', 'eSMS error 105: Call ID not found', 'Check the Call ID (the SMSID returned by Make Call). A call made seconds ago may not be queryable yet: wait and try again.'],
+	['105', 'eSMS error 105: Call or message ID not found', 'Check the ID (the referenceId returned when the call or voice OTP was sent) and its kind in Get Status. One sent seconds ago may not be queryable yet: wait and try again.'],
 	['106', 'eSMS error 106: The recording does not exist', 'Check the Recording ID on account.esms.vn; it must be an uploaded, approved recording of this account.'],
 	['108', 'eSMS error 108: The phone number is in a wrong format', 'Use a Vietnamese number such as 0912345678 or +84 912 345 678.'],
+	['110', 'eSMS error 110: The request data is invalid', "eSMS rejected a field value (for example the key, speed or schedule). Check the node's fields against this README's tables; if they look right, ask eSMS support which value it refuses."],
 	['118', 'eSMS error 118: Unsupported message type', 'Voice OTP must be enabled for your account; ask eSMS support.'],
 	['140', 'eSMS error 140: The caller IP address is not whitelisted', "Add your n8n server's public IP address to the whitelist on account.esms.vn, or turn the whitelist off."],
+	['143', 'eSMS error 143: The account is not activated, or it is locked', 'Log in to account.esms.vn to finish activation, or ask eSMS support why the account is locked.'],
 	['146', 'eSMS error 146: Wrong customer-care template', 'Check the template on account.esms.vn; it must be approved for this kind of call.'],
+	['163', 'eSMS error 163: More than one phone number in one request', 'Voice OTP takes exactly one phone number per item; split the list into one item per number.'],
 	['177', 'eSMS error 177: The network operator is not registered', "Your account cannot call this operator's numbers; ask eSMS support to register it."],
-	// unknown code: eSMS's ErrorMessage (the simulator answers "Error 777") is shown
-	['777', 'eSMS error 777: eSMS refused the request: Error 777', 'See the eSMS error code list on developers.esms.vn or ask eSMS support.'],
+	['199', 'eSMS error 199: The same request already exists and is being processed', 'eSMS is still handling an identical request; wait a moment, then check with Get Status before sending again.'],
+	['201', 'eSMS error 201: The content holds a blocked keyword', 'Reword the content (avoid words eSMS blocks) or ask eSMS support which word is refused.'],
+	['210', 'eSMS error 210: The payload is invalid', "eSMS could not read the request. Check the node's fields; if the error stays, ask eSMS support."],
+	['300', 'eSMS error 300: The message type is missing', 'The request reached eSMS without its type; update this node package or report it as a bug.'],
+	['301', 'eSMS error 301: The service type is not supported', 'Your account is not set up for this service (voice calls or voice OTP); ask eSMS support.'],
+	// unknown code: eSMS's ErrorMessage (the simulator answers "Error 777") is shown, and the code named
+	['777', 'eSMS error 777: eSMS refused the request: Error 777', "Code 777 is not in eSMS's published error table. See the error code list on developers.esms.vn or ask eSMS support what it means."],
 ];
 
 /** A phone per code, e.g. 099 → 0911100099, scripted to answer that code. */

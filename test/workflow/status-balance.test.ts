@@ -38,6 +38,7 @@ describe('Get Status (GetSendStatus)', () => {
 		expect(items).toEqual([
 			{
 				json: {
+					kind: 'call',
 					referenceId: id,
 					answered: false,
 					callStatus: 'unknown',
@@ -64,6 +65,7 @@ describe('Get Status (GetSendStatus)', () => {
 		const { json } = await runEsms(statusParams, { items: [{ id }] });
 		expect(json).toEqual([
 			{
+				kind: 'call',
 				referenceId: id,
 				answered: true,
 				callStatus: 'answered',
@@ -88,6 +90,7 @@ describe('Get Status (GetSendStatus)', () => {
 		const { json } = await runEsms(statusParams, { items: [{ id }] });
 		expect(json).toEqual([
 			{
+				kind: 'call',
 				referenceId: id,
 				answered: false,
 				callStatus: 'noAnswer',
@@ -114,6 +117,7 @@ describe('Get Status (GetSendStatus)', () => {
 			const { json } = await runEsms(statusParams, { items: [{ id }], simulator: stringSim });
 			expect(json).toEqual([
 				{
+					kind: 'call',
 					referenceId: id,
 					answered: true,
 					callStatus: 'answered',
@@ -137,8 +141,8 @@ describe('Get Status (GetSendStatus)', () => {
 	test('105 (not found): error; with Continue On Fail only that item fails', async () => {
 		const failed = await runEsms(statusParams, { items: [{ id: 'no-such-call' }] });
 		expect([failed.error?.message, failed.error?.description]).toEqual([
-			'eSMS error 105: Call ID not found',
-			'Check the Call ID (the SMSID returned by Make Call). A call made seconds ago may not be queryable yet: wait and try again.',
+			'eSMS error 105: Call or message ID not found',
+			'Check the ID (the referenceId returned when the call or voice OTP was sent) and its kind in Get Status. One sent seconds ago may not be queryable yet: wait and try again.',
 		]);
 		expect([failed.error?.name, failed.nodeError?.name]).toEqual(['NodeApiError', 'NodeApiError']);
 
@@ -150,9 +154,9 @@ describe('Get Status (GetSendStatus)', () => {
 		});
 		expect(items?.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		expect(items?.[0].json).toEqual({
-			error: 'eSMS error 105: Call ID not found',
+			error: 'eSMS error 105: Call or message ID not found',
 			description:
-				'Check the Call ID (the SMSID returned by Make Call). A call made seconds ago may not be queryable yet: wait and try again.',
+				'Check the ID (the referenceId returned when the call or voice OTP was sent) and its kind in Get Status. One sent seconds ago may not be queryable yet: wait and try again.',
 		});
 		expect(items?.[1].json).toMatchObject({ referenceId: id, sendStatus: 5, final: true, answered: true });
 	});
@@ -160,8 +164,8 @@ describe('Get Status (GetSendStatus)', () => {
 	test('an empty reference ID is refused before sending', async () => {
 		const { error } = await runEsms(statusParams, { items: [{}] });
 		expect([error?.message, error?.description]).toEqual([
-			'Item 0, field "Reference ID": is empty',
-			'Expected the referenceId returned by Make Call.',
+			'Item 1, field "Reference ID": is empty',
+			'Expected the referenceId returned by Make Call or Send Voice OTP.',
 		]);
 		expect(h.sim.requests).toHaveLength(0);
 	});

@@ -87,7 +87,7 @@ describe('Make Call from Template (MakeCallTemplate_V2)', () => {
 	])('speed %s is refused before sending', async (speed, problem) => {
 		const { error } = await runEsms(templateParams({ additionalFields: { speed } }), { items: [{ phone: '0912345678' }] });
 		expect([error?.message, error?.description]).toEqual([
-			`Item 0, field "Speed": ${problem}`,
+			`Item 1, field "Speed": ${problem}`,
 			'Expected a whole number from -3 to 3.',
 		]);
 		expect(h.sim.requests).toHaveLength(0);
@@ -98,7 +98,7 @@ describe('Make Call from Template (MakeCallTemplate_V2)', () => {
 			items: [{ phone: '0912345678', voice: 'robot' }],
 		});
 		expect([error?.message, error?.description]).toEqual([
-			'Item 0, field "Voice": "robot" is not a voice',
+			'Item 1, field "Voice": "robot" is not a voice',
 			'Expected one of male, female, hatieumai, ngoclam.',
 		]);
 		expect(h.sim.requests).toHaveLength(0);

@@ -60,14 +60,14 @@ const accepted = () => h.sim.requests.filter((r) => r.code === '100').length;
 describe.each(Object.entries(CASES))('%s', (_label, c) => {
 	test('alone: exact error, nothing sent', async () => {
 		const { error, nodeError } = await runEsms(c.params, { items: [badItem(c)] });
-		expect([error?.name, error?.message, error?.description]).toEqual(['NodeOperationError', `Item 0, ${c.message}`, c.description]);
+		expect([error?.name, error?.message, error?.description]).toEqual(['NodeOperationError', `Item 1, ${c.message}`, c.description]);
 		expect(nodeError?.context.itemIndex).toBe(0);
 		expect(h.sim.requests).toHaveLength(0);
 	});
 
 	test('3rd of 3: items 1-2 are not sent either', async () => {
 		const { error } = await runEsms(c.params, { items: [goodItem(c, '0912345678'), goodItem(c, '0912345679'), badItem(c)] });
-		expect([error?.message, error?.description]).toEqual([`Item 2, ${c.message}`, c.description]);
+		expect([error?.message, error?.description]).toEqual([`Item 3, ${c.message}`, c.description]);
 		expect(h.sim.requests).toHaveLength(0);
 	});
 
@@ -84,7 +84,7 @@ describe.each(Object.entries(CASES))('%s', (_label, c) => {
 			['0912345679', '100', { item: 1 }],
 			[undefined, undefined, { item: 2 }],
 		]);
-		expect(items?.[2].json).toEqual({ error: `Item 2, ${c.message}`, description: c.description });
+		expect(items?.[2].json).toEqual({ error: `Item 3, ${c.message}`, description: c.description });
 	});
 });
 

@@ -2,7 +2,8 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import { API_KEY, SECRET_KEY, rid, runEsms, useSimulator } from './setup';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+// A voice OTP's SMSID as eSMS writes it: 32+ hex digits, no dashes (not a UUID).
+const OTP_ID = /^[0-9a-f]{35}$/;
 const OTP = 'SendMultipleMessage_V4_post_json' as const;
 const h = useSimulator();
 
@@ -48,7 +49,7 @@ describe('Send Voice OTP (SendMultipleMessage_V4_post_json, SmsType 8)', () => {
 		expect(items).toEqual([
 			{
 				json: {
-					referenceId: expect.stringMatching(UUID),
+					referenceId: expect.stringMatching(OTP_ID),
 					alreadyPlaced: false,
 					phone: '0912345678',
 					sandbox: false,
@@ -80,7 +81,7 @@ describe('Send Voice OTP (SendMultipleMessage_V4_post_json, SmsType 8)', () => {
 			Sandbox: '0',
 		});
 		expect(items?.[0].json).toEqual({
-			referenceId: expect.stringMatching(UUID),
+			referenceId: expect.stringMatching(OTP_ID),
 			alreadyPlaced: false,
 			phone: '0987654321',
 			sandbox: false,
@@ -104,7 +105,7 @@ describe('Send Voice OTP (SendMultipleMessage_V4_post_json, SmsType 8)', () => {
 			RequestId: rid(0),
 		});
 		expect(items?.[0].json).toEqual({
-			referenceId: expect.stringMatching(UUID),
+			referenceId: expect.stringMatching(OTP_ID),
 			alreadyPlaced: false,
 			phone: '0912345678',
 			sandbox: true,
@@ -116,7 +117,7 @@ describe('Send Voice OTP (SendMultipleMessage_V4_post_json, SmsType 8)', () => {
 
 	test('empty content is refused before sending', async () => {
 		const { error } = await runEsms(otpParams({ content: '={{ $json.text }}' }), { items: [{ phone: '0912345678', text: '  ' }] });
-		expect([error?.message, error?.description]).toEqual(['Item 0, field "Content": is empty', 'Expected the text to read out.']);
+		expect([error?.message, error?.description]).toEqual(['Item 1, field "Content": is empty', 'Expected the text to read out.']);
 		expect(h.sim.requests).toHaveLength(0);
 	});
 

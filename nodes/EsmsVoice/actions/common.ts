@@ -76,6 +76,15 @@ export const requestIdField: INodeProperties = {
 export function requestSettingsOption(operations: string[], includeRequestId: boolean): INodeProperties {
 	const options: INodeProperties[] = [
 		{
+			displayName: 'Calls per Second',
+			name: 'callsPerSecond',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 1000 },
+			default: 0,
+			description:
+				"Most requests sent to eSMS per second: set it to your account's limit. 0 = as fast as Concurrency allows; when eSMS answers 160 (over the limit, nothing placed) the node slows to the pace eSMS accepts and sends that item again.",
+		},
+		{
 			displayName: 'Concurrency',
 			name: 'concurrency',
 			type: 'number',
@@ -99,6 +108,15 @@ export function requestSettingsOption(operations: string[], includeRequestId: bo
 			typeOptions: { minValue: 0 },
 			default: 1000,
 			description: 'Wait before the first network retry; doubles for each further retry',
+		},
+		{
+			displayName: 'Rate Limit Retries',
+			name: 'rateLimitRetries',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 20 },
+			default: 10,
+			description:
+				'How many times an item is sent again when eSMS answers 160 (over the requests per second; nothing was placed). Waits 0.25 s, then twice as long each time, at most 8 s.',
 		},
 		{
 			displayName: 'Timeout (Seconds)',

@@ -8,7 +8,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { mapWithConcurrency } from '../../shared/concurrency';
 import { redactSecrets } from '../../shared/redact';
-import { loadTransportSettings, sendEsmsRequest } from '../transport';
+import { loadTransportSettings, RATE_LIMIT_RETRIES, sendEsmsRequest } from '../transport';
 import { getBalance } from './account/getBalance.operation';
 import { getStatus } from './call/getStatus.operation';
 import { makeCall } from './call/makeCall.operation';
@@ -27,11 +27,11 @@ type Outcome = IDataObject | NodeApiError | NodeOperationError;
 function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number, secrets: string[]): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	const message = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
-	return new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: ${message}`, { itemIndex });
+	return new NodeOperationError(ctx.getNode(), `Item ${itemIndex + 1}: ${message}`, { itemIndex });
 }
 
 export async function loadOperationContext(this: IExecuteFunctions): Promise<{ ctx: OperationContext; concurrency: number }> {
-	// Node behaviour is set once for the whole batch, so it is read (and checked) at item 0.
+	// Node behaviour is set once for the whole batch, so it is read (and checked) at the first item.
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const setting = (name: string, field: string, fallback: number, min: number, max?: number) =>
 		isBlank(options[name]) ? fallback : requireInteger(this, 0, field, options[name], min, max);
@@ -41,7 +41,15 @@ export async function loadOperationContext(this: IExecuteFunctions): Promise<{ c
 	const retries = setting('networkRetries', 'Network Retries', 2, 0, 10);
 	const retryDelayMs = setting('networkRetryDelayMs', 'Network Retry Delay (Ms)', 1000, 0);
 	const concurrency = setting('concurrency', 'Concurrency', 10, 1, 50);
-	const settings = await loadTransportSettings.call(this, { timeoutMs: timeoutSeconds * 1000, retries, retryDelayMs });
+	const callsPerSecond = setting('callsPerSecond', 'Calls per Second', 0, 0, 1000);
+	const rateLimitRetries = setting('rateLimitRetries', 'Rate Limit Retries', RATE_LIMIT_RETRIES, 0, 20);
+	const settings = await loadTransportSettings.call(this, {
+		timeoutMs: timeoutSeconds * 1000,
+		retries,
+		retryDelayMs,
+		callsPerSecond,
+		rateLimitRetries,
+	});
 	return { ctx: { settings, autoRequestId: options.autoRequestId !== false }, concurrency };
 }
 

@@ -16,7 +16,7 @@ export function inputError(
 	problem: string,
 	expected: string,
 ): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), `Item ${itemIndex}, field "${field}": ${problem}`, {
+	return new NodeOperationError(ctx.getNode(), `Item ${itemIndex + 1}, field "${field}": ${problem}`, {
 		itemIndex,
 		description: `Expected ${expected}.`,
 	});

@@ -28,9 +28,14 @@ import { placedCallOutput } from './placedCall';
 
 /** n8n checks this token on resume; it must never reach the output. */
 const RESUME_TOKEN_PARAM = 'signature';
-/** Our own parameters on the callback URL, read back when eSMS calls it. */
-const REQUEST_ID_PARAM = 'esmsRequestId';
-const PHONE_PARAM = 'esmsPhone';
+/**
+ * Ends the token: a gateway that appends "?ReferenceId=…" to a URL that already has a query would
+ * otherwise glue its parameters onto the token. Carries nothing: what the node placed stays in
+ * the execution (see expectedCall), never in the URL, where anyone who sees it could change it.
+ */
+const TOKEN_END_PARAM = 'esmsWait';
+/** Parameters of URLs made by earlier versions (esmsRequestId, esmsPhone): dropped, never read. */
+const OUR_URL_PARAMS = [RESUME_TOKEN_PARAM, TOKEN_END_PARAM, 'esmsRequestId', 'esmsPhone'];
 
 /**
  * The resume webhook (restartWebhook): n8n serves it at the execution's resume URL only while the
@@ -122,12 +127,10 @@ function waitUntil(ctx: IExecuteFunctions, now = Date.now()): Date {
 	return new Date(now + amount * (UNIT_MS[unit] ?? UNIT_MS.minutes));
 }
 
-function callbackUrlFor(resumeUrl: string, prepared: PreparedRequest): string {
+function callbackUrlFor(resumeUrl: string): string {
 	const url = new URL(resumeUrl);
-	const requestId = prepared.request.params[PARAM.requestId];
-	if (typeof requestId === 'string') url.searchParams.set(REQUEST_ID_PARAM, requestId);
-	url.searchParams.set(PHONE_PARAM, String(prepared.echo.phone));
 	// The token comes first: a gateway appending "?ReferenceId=…" after the last value must not corrupt it.
+	url.searchParams.set(TOKEN_END_PARAM, '1');
 	return url.toString();
 }
 
@@ -151,10 +154,14 @@ export async function executeMakeCallAndWait(this: IExecuteFunctions, operation:
 	}
 	const waitTill = waitUntil(this);
 	const resumeUrl = String(this.evaluateExpression('{{ $execution.resumeUrl }}', 0));
-	prepared.request.params[PARAM.callbackUrl] = callbackUrlFor(resumeUrl, prepared);
+	// Redacted like the keys from any error text that echoes the request.
+	const token = new URL(resumeUrl).searchParams.get(RESUME_TOKEN_PARAM);
+	if (token) ctx.settings.secrets.push(token);
+	prepared.request.params[PARAM.callbackUrl] = callbackUrlFor(resumeUrl);
 
 	const placed = await placeCall.call(this, prepared, ctx);
-	// If the wait ends without a callback, n8n continues with the data of this stack entry.
+	// If the wait ends without a callback, n8n continues with the data of this stack entry. It is
+	// also what the resume webhook compares a callback with (expectedCall): saved with the execution.
 	const timedOut: IDataObject = {
 		referenceId: placed.referenceId ?? null,
 		requestId: placed.requestId ?? null,
@@ -174,27 +181,60 @@ async function placeCall(this: IExecuteFunctions, prepared: PreparedRequest, ctx
 	return placedCallOutput.call(this, answer, prepared, ctx);
 }
 
+/** The call this execution placed, as saved on its stack entry; undefined fields when unknown. */
+interface ExpectedCall {
+	referenceId?: string;
+	requestId: string | null;
+	phone: string | null;
+}
+
+const textOrNull = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+
+/**
+ * The resume webhook runs with the waiting execution's data: n8n-core's WebhookContext takes the
+ * node's stack entry (the timed-out item set before putExecutionToWait) as its input, so `$json`
+ * is what the node placed. Works the same in n8n 1.x and 2.x.
+ */
+function expectedCall(ctx: IWebhookFunctions): ExpectedCall {
+	let saved: unknown;
+	try {
+		saved = ctx.evaluateExpression('{{ $json }}', 0);
+	} catch {
+		saved = undefined;
+	}
+	const json = saved && typeof saved === 'object' ? (saved as IDataObject) : {};
+	return { referenceId: textOrNull(json.referenceId)?.trim() ?? undefined, requestId: textOrNull(json.requestId), phone: textOrNull(json.phone) };
+}
+
+/** For the log line: the sender chose this text. */
+const quoted = (text: string): string => JSON.stringify(text.slice(0, 64));
+
 /** The resume request: eSMS's callback on this execution's resume URL. */
 export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const request = this.getRequestObject();
 	const response = this.getResponseObject();
-	const { result, raw } = parseEsmsCallback(request.originalUrl ?? request.url ?? '', [RESUME_TOKEN_PARAM]);
+	const { result, raw } = parseEsmsCallback(request.originalUrl ?? request.url ?? '', OUR_URL_PARAMS);
 	if (!result) {
 		response.status(400).json({ error: 'Not an eSMS call-result callback: ReferenceId is missing' });
 		return { noWebhookResponse: true };
+	}
+	const expected = expectedCall(this);
+	// Unknown only when eSMS answered "already placed" (124) without the ID: the first result counts.
+	if (expected.referenceId !== undefined && expected.referenceId.toLowerCase() !== result.referenceId.trim().toLowerCase()) {
+		// 200 all the same: eSMS re-sends anything else, and a re-send can never match.
+		this.logger.warn(
+			`eSMS Voice: execution ${this.getExecutionId()} waits for call ${quoted(expected.referenceId)}; ignored a callback for call ${quoted(result.referenceId)} on its resume URL`,
+		);
+		return { webhookResponse: { received: true, resumed: false, reason: 'not the call this execution waits for' } };
 	}
 	if (result.sendStatus !== SEND_STATUS_FINAL) {
 		// eSMS reports "waiting" (2) and "sent, awaiting report" (7) before the result: keep waiting.
 		return { webhookResponse: { received: true, resumed: false } };
 	}
-	const requestId = raw[REQUEST_ID_PARAM] ?? null;
-	const phone = raw[PHONE_PARAM] ?? null;
-	delete raw[REQUEST_ID_PARAM];
-	delete raw[PHONE_PARAM];
 	const json: IDataObject = {
 		...result,
-		requestId,
-		phone,
+		requestId: expected.requestId,
+		phone: expected.phone,
 		resultReceived: true,
 		timedOut: false,
 		receivedAt: new Date().toISOString(),
