@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { answeredTriggerItem } from '../test/fixtures/call-result';
+import { answeredCallResult, answeredTriggerItem, ISO_TIMESTAMP } from '../test/fixtures/call-result';
 import { CALLER_ID, DEFAULT_API_KEY, DEFAULT_SECRET_KEY } from '../test/simulator';
 import { nodeOutput } from './lib/n8n-client';
 import { noOpNode, setNode, TRIGGER_NODE, triggerNode, webhookNodeOnReceived } from './lib/nodes';
@@ -295,7 +295,16 @@ describeQueue(`eSMS Voice in n8n ${N8N_VERSION} queue mode (main + worker + 2 we
 		const referenceId = String(nodeOutput(execution, ESMS_NODE)[0].referenceId);
 		const raw = { ReferenceId: referenceId, CallDuration: '13', CallStatus: 'ANSWERED', Ivr: key, Price: '500.0000', SentResult: '1', CID: CALLER_ID, SendStatus: '5' };
 		expect(nodeOutput(execution, ESMS_NODE)).toEqual([
-			{ ...answeredTriggerItem(referenceId), keyPressed: key, raw, requestId: workflow.requestId, phone: workflow.phone, resultReceived: true, timedOut: false },
+			{
+				...answeredCallResult(referenceId),
+				keyPressed: key,
+				receivedAt: expect.stringMatching(ISO_TIMESTAMP),
+				raw,
+				requestId: workflow.requestId,
+				phone: workflow.phone,
+				resultReceived: true,
+				timedOut: false,
+			},
 		]);
 		expect(nodeOutput(execution, 'Handled')).toEqual([expect.objectContaining({ handled: true, keyPressed: key })]);
 		const delivered = instance.router.routed(`/webhook-waiting/${id}`).filter((r) => r.status === 200);
