@@ -32,6 +32,11 @@ export interface StartN8nOptions {
 	readyTimeoutMs?: number;
 	/** Echo n8n's output to this process's stderr as it comes. */
 	echo?: boolean;
+	/**
+	 * n8n's command: 'start' (default), or queue mode's 'worker' / 'webhook' (a worker answers
+	 * readiness only with QUEUE_HEALTH_CHECK_ACTIVE=true and QUEUE_HEALTH_CHECK_PORT = `port`).
+	 */
+	command?: 'start' | 'worker' | 'webhook';
 }
 
 export interface N8nHandle {
@@ -170,7 +175,7 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nHandle> {
 	Object.assign(env, headlessEnv(port, brokerPort, userFolder), lineEnv(runtime.line), options.env ?? {});
 	env.PATH = `${runtime.nodeBinDir}${path.delimiter}${env.PATH ?? ''}`;
 
-	const child = spawn(runtime.node, [runtime.n8nBin, 'start'], {
+	const child = spawn(runtime.node, [runtime.n8nBin, options.command ?? 'start'], {
 		cwd: userFolder,
 		env,
 		detached: true, // own process group, so stop() also reaches the task runner it spawns

@@ -1,0 +1,395 @@
+// n8n 2.41.1 in queue mode, for real: main + 1 worker + 2 webhook processors on PostgreSQL and Redis,
+// the package installed on each, a load balancer in front (e2e/lib/webhook-router.ts). Proves the
+// worker places the calls, the trigger starts one execution per distinct callback whichever
+// processor gets it (also after a processor restart, and when eSMS has to re-send because no
+// processor was up), and Make Call and Wait for Result resumes through a webhook processor and a
+// worker, also across a restart of the main process.
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { answeredCallResult, answeredTriggerItem, ISO_TIMESTAMP } from '../test/fixtures/call-result';
+import { CALLER_ID, DEFAULT_API_KEY, DEFAULT_SECRET_KEY } from '../test/simulator';
+import { nodeOutput } from './lib/n8n-client';
+import { noOpNode, setNode, TRIGGER_NODE, triggerNode, webhookNodeOnReceived } from './lib/nodes';
+import { QueueInstance, ROLES, type Role } from './lib/queue-mode';
+import { QueueScenario, type QueueSimulator } from './lib/queue-scenario';
+import { missingServices, missingServicesMessage } from './lib/queue-services';
+import { resolveRuntime } from './lib/runtime';
+import { maskKeys } from './lib/scenario';
+import { poll, sleep } from './lib/util';
+import { chain, ESMS_NODE, esmsNode, uniquePath, webhookNode } from './lib/workflows';
+
+const N8N_VERSION = (
+	JSON.parse(fs.readFileSync(path.join(resolveRuntime().n8nDir, 'node_modules', 'n8n', 'package.json'), 'utf8')) as { version: string }
+).version;
+const missing = missingServices();
+if (missing.length > 0) {
+	// Under CI a missing service fails the run; elsewhere the suite is skipped, saying how to get them.
+	if (process.env.CI === 'true') throw new Error(missingServicesMessage(missing));
+	console.warn(`[e2e] queue mode SKIPPED.\n${missingServicesMessage(missing)}`);
+}
+const describeQueue = missing.length === 0 && N8N_VERSION.startsWith('2.') ? describe : describe.skip;
+
+const WEBHOOKS = ['webhook-1', 'webhook-2'] as const;
+
+/** An eSMS callback for an answered call (key 1, 13 s), exactly as the simulator and eSMS format it. */
+function answeredQuery(referenceId: string): string {
+	return `ReferenceId=${referenceId}&CallDuration=13&CallStatus=ANSWERED&Ivr=1&Price=500.0000&SentResult=1&CID=${CALLER_ID}&SendStatus=5`;
+}
+
+async function get(url: string): Promise<{ status: number; body: unknown }> {
+	const response = await fetch(url);
+	const text = await response.text();
+	let body: unknown = text;
+	try {
+		body = JSON.parse(text);
+	} catch {
+		// not JSON
+	}
+	return { status: response.status, body };
+}
+
+describeQueue(`eSMS Voice in n8n ${N8N_VERSION} queue mode (main + worker + 2 webhook processors)`, () => {
+	let instance: QueueInstance;
+	let scenario: QueueScenario;
+	const startedAt = Date.now();
+
+	beforeAll(async () => {
+		instance = await QueueInstance.start();
+		scenario = new QueueScenario(instance);
+		console.log(`[e2e] queue mode: 4 n8n processes ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (database ${instance.database})`);
+	}, 240_000);
+
+	afterAll(async () => {
+		await scenario?.close();
+		await instance?.close();
+		console.log(`[e2e] queue mode: suite took ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+	}, 60_000);
+
+	/**
+	 * Which process did what for one execution, from n8n's own log lines: the webhook processor that
+	 * enqueued the job, the role whose log says it ran it, and the worker id the enqueuing process
+	 * recorded when the job finished (n8n's host id of that worker: "worker-<host>").
+	 */
+	function whoRan(executionId: string): { enqueuedBy: Role[]; ranBy: Role[]; finishedByWorkerIds: string[] } {
+		const logs = new Map(ROLES.map((role) => [role, instance.logs(role)]));
+		const finished = new RegExp(`Execution ${executionId} \\(job \\d+\\) finished \\{[^\\n]*"workerId":"([^"]+)"`, 'g');
+		return {
+			enqueuedBy: ROLES.filter((role) => logs.get(role)!.includes(`Enqueued execution ${executionId} (job `)),
+			ranBy: ROLES.filter((role) => logs.get(role)!.includes(`Worker started execution ${executionId} (job `)),
+			finishedByWorkerIds: [...new Set([...logs.values()].flatMap((log) => [...log.matchAll(finished)].map((m) => m[1])))],
+		};
+	}
+
+	/** The worker's host id as it logged it at start ("Host ID: worker-…"). */
+	function workerHostId(): string {
+		return /Host ID: (worker-\S+)/.exec(instance.logs('worker'))?.[1] ?? 'no Host ID in the worker log';
+	}
+
+	test('Make Call is placed by the worker; the output is in the execution', async () => {
+		const esms = await scenario.simulator('queue-call');
+		const path = uniquePath('queue-call');
+		const workflowId = await scenario.workflow(
+			chain('e2e queue: make call', [
+				webhookNode(path),
+				esmsNode(
+					{ resource: 'call', operation: 'makeCall', phone: '0912345671', recordingId: '1001', additionalFields: { requestId: 'e2e-queue-call' } },
+					esms.credential,
+				),
+			]),
+		);
+		// Through the load balancer to a webhook processor, which answers with the last node's item once the worker is done.
+		const response = await instance.client.callWebhook(path, { timeoutMs: 20_000 });
+		expect(response.status).toBe(200);
+
+		const requests = esms.sim.requestsTo('MakeCallRecord_V2');
+		expect(requests).toHaveLength(1);
+		expect(maskKeys(requests[0].rawQuery)).toBe('ApiKey=<API_KEY>&SecretKey=<SECRET_KEY>&Phone=0912345671&TemplateId=1001&RequestId=e2e-queue-call');
+		const [id] = await scenario.atLeast(workflowId, 1);
+		const execution = await scenario.withStatus(id);
+		expect([execution.status, execution.mode]).toEqual(['success', 'webhook']);
+		const referenceId = String(nodeOutput(execution, ESMS_NODE)[0].referenceId);
+		expect(esms.sim.getCall(referenceId)).toEqual(expect.objectContaining({ requestId: 'e2e-queue-call', normalizedPhone: '0912345671' }));
+		const item = { referenceId, alreadyPlaced: false, phone: '0912345671', requestId: 'e2e-queue-call', code: '100' };
+		expect(nodeOutput(execution, ESMS_NODE)).toEqual([item]);
+		expect(response.body).toEqual(item);
+
+		// A webhook processor took the request and queued it; the worker ran it and said so.
+		const who = whoRan(id);
+		expect(who.enqueuedBy).toHaveLength(1);
+		expect(who.enqueuedBy[0]).toMatch(/^webhook-/);
+		expect(who.ranBy).toEqual(['worker']);
+		expect(who.finishedByWorkerIds).toEqual([workerHostId()]);
+		// Every attempt went to a webhook processor (404 while the new workflow's webhook was not yet known, then 200).
+		const routed = instance.router.routed(`/webhook/${path}`);
+		expect(routed.every((r) => r.upstream.startsWith('webhook-'))).toBe(true);
+		expect(routed.at(-1)?.status).toBe(200);
+	});
+
+	/** Publishes a trigger workflow; resolves once both webhook processors serve its URL. */
+	async function triggerWorkflow(
+		label: string,
+	): Promise<{ workflowId: string; webhookId: string; url: (role: (typeof WEBHOOKS)[number], referenceId: string) => string }> {
+		const webhookId = randomUUID();
+		const workflowId = await scenario.workflow(chain(`e2e queue: ${label}`, [triggerNode(webhookId), noOpNode('Result')]));
+		const url = (role: (typeof WEBHOOKS)[number], referenceId: string): string =>
+			`${instance.webhookUrl(role)}/webhook/${webhookId}/esms-voice?${answeredQuery(referenceId)}`;
+		// An intermediate status starts nothing: a safe probe for "the webhook is registered".
+		for (const role of WEBHOOKS) {
+			await poll(async () => ((await get(url(role, randomUUID()).replace('SendStatus=5', 'SendStatus=2'))).status === 200 ? true : undefined), {
+				timeoutMs: 15_000,
+				what: `the trigger's webhook on ${role}`,
+			});
+		}
+		return { workflowId, webhookId, url };
+	}
+
+	const REPEATED = { received: true, started: false, reason: 'repeated delivery' };
+
+	test('callbacks sent alternately to both webhook processors, 10% repeated (some to the other one): one execution per distinct callback', async () => {
+		const trigger = await triggerWorkflow('trigger alternating');
+		const distinct = Array.from({ length: 40 }, () => randomUUID());
+		const processorOf = (index: number): (typeof WEBHOOKS)[number] => WEBHOOKS[index % 2];
+		// eSMS re-sends a result when it did not get its 200, so a repeat comes after a while: here
+		// at least RESEND_AFTER_MS after the first delivery was answered, to the same or the other processor.
+		const RESEND_AFTER_MS = 1000;
+		const pending: Array<{ of: number; to: 'same' | 'other' }> = [
+			{ of: 2, to: 'other' },
+			{ of: 11, to: 'same' },
+			{ of: 19, to: 'other' },
+			{ of: 28, to: 'other' },
+		];
+		const sent: Array<{ index: number; to: string; status: number; body: unknown; repeat: boolean; gapMs?: number }> = [];
+		const answeredAt: number[] = [];
+		const sendRepeats = async (dueOnly: boolean): Promise<void> => {
+			for (const repeat of [...pending]) {
+				if (answeredAt[repeat.of] === undefined) continue;
+				const wait = answeredAt[repeat.of] + RESEND_AFTER_MS - Date.now();
+				if (wait > 0 && dueOnly) continue;
+				if (wait > 0) await sleep(wait);
+				pending.splice(pending.indexOf(repeat), 1);
+				const to = processorOf(repeat.to === 'same' ? repeat.of : repeat.of + 1);
+				const gapMs = Date.now() - answeredAt[repeat.of];
+				sent.push({ index: repeat.of, to, ...(await get(trigger.url(to, distinct[repeat.of]))), repeat: true, gapMs });
+			}
+		};
+		for (let index = 0; index < distinct.length; index++) {
+			const answer = await get(trigger.url(processorOf(index), distinct[index]));
+			answeredAt[index] = Date.now();
+			sent.push({ index, to: processorOf(index), ...answer, repeat: false });
+			await sendRepeats(true);
+		}
+		await sendRepeats(false);
+		console.log(`[e2e] queue mode: repeats sent ${sent.filter((s) => s.repeat).map((s) => `${s.gapMs} ms`).join(', ')} after the first delivery's answer`);
+
+		expect(sent.filter((s) => s.status !== 200)).toEqual([]);
+		expect(sent.filter((s) => s.repeat).map((s) => [s.index, s.to, s.body])).toEqual([
+			[2, 'webhook-2', REPEATED],
+			[11, 'webhook-2', REPEATED],
+			[19, 'webhook-1', REPEATED],
+			[28, 'webhook-2', REPEATED],
+		]);
+		expect(sent.filter((s) => !s.repeat).every((s) => JSON.stringify(s.body) !== JSON.stringify(REPEATED))).toBe(true);
+		await scenario.atLeast(trigger.workflowId, distinct.length, 60_000);
+		expect(await scenario.idsAfterSettling(trigger.workflowId, 3000)).toHaveLength(distinct.length);
+		const executions = await scenario.allFinished(trigger.workflowId);
+		expect(executions.map((e) => e.status)).toEqual(distinct.map(() => 'success'));
+		const started = executions.map((e) => String(nodeOutput(e, TRIGGER_NODE)[0].referenceId));
+		expect([...started].sort()).toEqual([...distinct].sort());
+		for (const execution of executions) {
+			const [item] = nodeOutput(execution, TRIGGER_NODE);
+			expect(item).toEqual(answeredTriggerItem(String(item.referenceId)));
+		}
+		// Both processors took their half and queued the executions; the worker ran them all.
+		const who = executions.map((e) => whoRan(e.id));
+		expect(new Set(who.flatMap((w) => w.enqueuedBy))).toEqual(new Set(WEBHOOKS));
+		expect(who.filter((w) => w.ranBy.join() !== 'worker')).toEqual([]);
+	});
+
+	/**
+	 * Delivers each callback to webhook-1 and waits for its execution to finish before the next,
+	 * restarts webhook-1, then re-sends every callback to the restarted processor and to the other one.
+	 */
+	async function deliverRestartRepeat(
+		label: string,
+		distinct: string[],
+		delivery: 'one at a time' | 'all at once',
+	): Promise<{ again: unknown[]; ids: string[]; after: string[] }> {
+		const trigger = await triggerWorkflow(label);
+		const firsts: Array<{ status: number; body: unknown }> = [];
+		if (delivery === 'all at once') firsts.push(...(await Promise.all(distinct.map((referenceId) => get(trigger.url('webhook-1', referenceId))))));
+		for (const [index, referenceId] of delivery === 'one at a time' ? distinct.entries() : []) {
+			firsts.push(await get(trigger.url('webhook-1', referenceId)));
+			await scenario.withStatus((await scenario.atLeast(trigger.workflowId, index + 1))[index]);
+		}
+		expect(firsts.map((first) => [first.status, JSON.stringify(first.body) === JSON.stringify(REPEATED)])).toEqual(distinct.map(() => [200, false]));
+		const ids = await scenario.atLeast(trigger.workflowId, distinct.length);
+		await Promise.all(ids.map((id) => scenario.withStatus(id)));
+
+		await instance.restartRole('webhook-1');
+		const again: unknown[] = [];
+		for (const referenceId of distinct) {
+			for (const role of WEBHOOKS) again.push(await get(trigger.url(role, referenceId)));
+		}
+		const after = await scenario.idsAfterSettling(trigger.workflowId);
+		const started = await Promise.all(ids.map(async (id) => nodeOutput(await scenario.withStatus(id), TRIGGER_NODE)[0]));
+		const byReference = (a: Record<string, unknown>, b: Record<string, unknown>): number => String(a.referenceId).localeCompare(String(b.referenceId));
+		expect(started.sort(byReference)).toEqual([...distinct].sort().map((referenceId) => answeredTriggerItem(referenceId)));
+		return { again, ids, after };
+	}
+
+	test('a webhook processor restarted between a delivery and its repeat: still one execution', async () => {
+		const distinct = [randomUUID(), randomUUID(), randomUUID()];
+		const { again, ids, after } = await deliverRestartRepeat('trigger restart', distinct, 'one at a time');
+		expect(again).toEqual(again.map(() => ({ status: 200, body: REPEATED })));
+		expect(after).toEqual(ids);
+	}, 120_000);
+
+	// Callbacks that arrive together run as concurrent executions on the worker, and n8n saves each
+	// execution's copy of the static data when it ends: the copy saved last once lacked a callback
+	// recorded meanwhile (seen here: execution 43 saved 3 ms after 44, without 44's record). The record
+	// is now serialised when n8n saves it (deliveries.ts, LiveRecord), so every copy carries all the
+	// worker has recorded by then.
+	test('…also for callbacks that arrive together (concurrent executions on the worker)', async () => {
+		const distinct = Array.from({ length: 10 }, () => randomUUID());
+		const { again, ids, after } = await deliverRestartRepeat('trigger restart together', distinct, 'all at once');
+		expect(again).toEqual(again.map(() => ({ status: 200, body: REPEATED })));
+		expect(after).toEqual(ids);
+	}, 120_000);
+
+	// ---------------------------------------------------------------- Make Call and Wait for Result
+
+	interface WaitWorkflow {
+		workflowId: string;
+		path: string;
+		requestId: string;
+		phone: string;
+	}
+
+	async function waitWorkflow(label: string, esms: QueueSimulator, phone: string): Promise<WaitWorkflow> {
+		const path = uniquePath(`queue-wait-${label}`);
+		const requestId = `e2e-queue-wait-${label}`;
+		const node = esmsNode({ resource: 'call', operation: 'makeCallAndWait', recordingId: '1001', phone, additionalFields: { requestId } }, esms.credential);
+		const workflowId = await scenario.workflow(chain(`e2e queue: wait ${label}`, [webhookNodeOnReceived(path), node, setNode('Handled', { handled: true })]));
+		return { workflowId, path, requestId, phone };
+	}
+
+	/** Starts the workflow (through the load balancer); the id of its execution once it waits. */
+	async function startWaiting(workflow: WaitWorkflow): Promise<string> {
+		expect((await instance.client.callWebhook(workflow.path, { timeoutMs: 20_000 })).status).toBe(200);
+		const [id] = await scenario.atLeast(workflow.workflowId, 1);
+		expect((await scenario.withStatus(id, ['waiting', 'success', 'error', 'crashed'])).status).toBe('waiting');
+		return id;
+	}
+
+	/** The result is in the output, the callback came through a webhook processor, the worker ran both halves. */
+	async function expectResumed(workflow: WaitWorkflow, id: string, esms: QueueSimulator, key: string, timeoutMs = 30_000): Promise<void> {
+		const execution = await scenario.withStatus(id, ['success', 'error', 'crashed', 'canceled'], timeoutMs);
+		expect(execution.status).toBe('success');
+		const [request] = esms.sim.requestsTo('MakeCallRecord_V2').filter((r) => r.query.RequestId === workflow.requestId);
+		// The worker built the resume URL from WEBHOOK_URL: the load balancer, not its own address.
+		expect(request.query.CallbackUrl.startsWith(`${instance.router.url}/webhook-waiting/${id}?signature=`)).toBe(true);
+		const referenceId = String(nodeOutput(execution, ESMS_NODE)[0].referenceId);
+		const raw = { ReferenceId: referenceId, CallDuration: '13', CallStatus: 'ANSWERED', Ivr: key, Price: '500.0000', SentResult: '1', CID: CALLER_ID, SendStatus: '5' };
+		expect(nodeOutput(execution, ESMS_NODE)).toEqual([
+			{
+				...answeredCallResult(referenceId),
+				keyPressed: key,
+				receivedAt: expect.stringMatching(ISO_TIMESTAMP),
+				raw,
+				requestId: workflow.requestId,
+				phone: workflow.phone,
+				resultReceived: true,
+				timedOut: false,
+			},
+		]);
+		expect(nodeOutput(execution, 'Handled')).toEqual([expect.objectContaining({ handled: true, keyPressed: key })]);
+		const delivered = instance.router.routed(`/webhook-waiting/${id}`).filter((r) => r.status === 200);
+		expect(delivered.map((r) => r.upstream)).toEqual([expect.stringMatching(/^webhook-/)]);
+		expect(esms.sim.callbacks.filter((c) => c.referenceId === referenceId).at(-1)?.status).toBe(200);
+		// Started and resumed: two jobs of the same execution, both on the worker.
+		const worker = instance.logs('worker');
+		expect(worker.split(`Worker started execution ${id} (job `).length - 1).toBe(2);
+		expect(whoRan(id).ranBy).toEqual(['worker']);
+		expect(await scenario.executionIds(workflow.workflowId)).toEqual([id]);
+	}
+
+	test('Make Call and Wait for Result: waits, the callback reaches a webhook processor, the worker resumes it', async () => {
+		const esms = await scenario.simulator('queue-wait', { callDelayMs: 2000, outcomeByLastDigit: true });
+		const workflow = await waitWorkflow('plain', esms, '0912345671');
+		const id = await startWaiting(workflow);
+		await expectResumed(workflow, id, esms, '1');
+	});
+
+	test('…also when the main process is restarted while the execution waits', async () => {
+		const esms = await scenario.simulator('queue-wait-main', { callDelayMs: 12_000, outcomeByLastDigit: true });
+		const workflow = await waitWorkflow('main-restart', esms, '0912345672');
+		const id = await startWaiting(workflow);
+		expect(esms.sim.callbacks).toEqual([]);
+		const stopping = Date.now();
+		await instance.restartRole('main');
+		const firstCallback = esms.sim.callbacks[0]?.time;
+		console.log(
+			`[e2e] queue mode: main restarted in ${((Date.now() - stopping) / 1000).toFixed(1)} s; ` +
+				`eSMS's callback came ${firstCallback ? `${((firstCallback - stopping) / 1000).toFixed(1)} s after the stop began` : 'after main was back'}`,
+		);
+		await expectResumed(workflow, id, esms, '2');
+	}, 120_000);
+
+	test('a callback that first finds no webhook processor up is re-sent by eSMS and starts exactly one execution', async () => {
+		// eSMS re-sends every second until it gets 200 (the simulator's retry delay and count).
+		const esms = await scenario.simulator('queue-down', { callDelayMs: 12_000, callbackRetryDelayMs: 1000, maxCallbackRetries: 60 });
+		const trigger = await triggerWorkflow('trigger downtime');
+		const callPath = uniquePath('queue-down-call');
+		await scenario.workflow(
+			chain('e2e queue: call for the downtime', [
+				webhookNode(callPath),
+				esmsNode(
+					{
+						resource: 'call',
+						operation: 'makeCall',
+						phone: '0912345671',
+						recordingId: '1002',
+						additionalFields: { callbackUrl: `${instance.router.url}/webhook/${trigger.webhookId}/esms-voice`, requestId: 'e2e-queue-down' },
+					},
+					esms.credential,
+				),
+			]),
+		);
+		const wait = await waitWorkflow('downtime', esms, '0912345671');
+		const placed = await instance.client.callWebhook(callPath, { timeoutMs: 20_000 });
+		const referenceId = String((placed.body as { referenceId: string }).referenceId);
+		const waitId = await startWaiting(wait);
+		expect(esms.sim.callbacks).toEqual([]);
+
+		// Both webhook processors go down before eSMS reports the results; the load balancer answers 502.
+		await Promise.all(WEBHOOKS.map((role) => instance.stopRole(role)));
+		const failedTwice = (): boolean => {
+			const failed = esms.sim.callbacks.filter((c) => c.status === 502);
+			const refs = new Set(failed.map((c) => c.referenceId));
+			return refs.size === 2 && [...refs].every((ref) => failed.filter((c) => c.referenceId === ref).length >= 2);
+		};
+		await poll(async () => (failedTwice() ? true : undefined), { timeoutMs: 30_000, what: 'two failed deliveries of each callback' });
+		await instance.startRole('webhook-1');
+
+		const [triggerId] = await scenario.atLeast(trigger.workflowId, 1, 30_000);
+		await expectResumed(wait, waitId, esms, '1');
+		expect(await scenario.idsAfterSettling(trigger.workflowId)).toEqual([triggerId]);
+		expect(nodeOutput(await scenario.withStatus(triggerId), TRIGGER_NODE)).toEqual([answeredTriggerItem(referenceId)]);
+		// Each result: refused while no processor was up, then delivered once, and never again.
+		for (const ref of new Set(esms.sim.callbacks.map((c) => c.referenceId))) {
+			const attempts = esms.sim.callbacks.filter((c) => c.referenceId === ref).map((c) => c.status);
+			expect(attempts.at(-1)).toBe(200);
+			expect(attempts.slice(0, -1).every((status) => status === 502)).toBe(true);
+			expect(attempts.length).toBeGreaterThanOrEqual(3);
+		}
+	}, 150_000);
+
+	test('no n8n process logged the eSMS keys', () => {
+		for (const role of ROLES) {
+			const log = instance.logs(role);
+			expect([role, log.includes(DEFAULT_API_KEY) || log.includes(DEFAULT_SECRET_KEY)]).toEqual([role, false]);
+		}
+	});
+});
