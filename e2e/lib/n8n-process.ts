@@ -231,6 +231,8 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nHandle> {
 				}
 				const response = await fetch(`${baseUrl}/healthz/readiness`).catch(() => undefined);
 				if (!response?.ok) return undefined;
+				// Workers and webhook processors serve no REST API: readiness is all they have.
+				if ((options.command ?? 'start') !== 'start') return true;
 				// n8n 1.x answers readiness while it is still migrating, before its REST routes exist.
 				const settings = await fetch(`${baseUrl}/rest/settings`).catch(() => undefined);
 				return settings?.ok ? true : undefined;
