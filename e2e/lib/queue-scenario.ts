@@ -1,17 +1,14 @@
 // The queue-mode suite's view of its instance: simulators with credentials, workflows, and polling
 // on executions (which a worker, not the process that was called, writes).
-import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY, EsmsSimulator, type SimulatorOptions } from '../../test/simulator';
-import type { CreatedCredential, Execution, N8nClient, WorkflowJson } from './n8n-client';
+import type { EsmsSimulator, SimulatorOptions } from '../../test/simulator';
+import type { Execution, N8nClient, WorkflowJson } from './n8n-client';
 import type { QueueInstance } from './queue-mode';
+import { startSimulatorWithCredential, type SimulatorWithCredential } from './scenario';
 import { poll, sleep } from './util';
-import { CREDENTIAL_TYPE } from './workflows';
 
 const DONE = ['success', 'error', 'crashed', 'canceled'];
 
-export interface QueueSimulator {
-	sim: EsmsSimulator;
-	credential: CreatedCredential;
-}
+export type QueueSimulator = SimulatorWithCredential;
 
 export class QueueScenario {
 	private readonly simulators: EsmsSimulator[] = [];
@@ -24,17 +21,7 @@ export class QueueScenario {
 
 	/** Starts a simulator and stores an eSMS API credential pointing at it. */
 	async simulator(name: string, options: SimulatorOptions = {}): Promise<QueueSimulator> {
-		const sim = new EsmsSimulator({ quiet: true, ...options });
-		await sim.start();
-		this.simulators.push(sim);
-		const credential = await this.client.createCredential(`eSMS sim (${name})`, CREDENTIAL_TYPE, {
-			apiKey: DEFAULT_API_KEY,
-			secretKey: DEFAULT_SECRET_KEY,
-			useCustomBaseUrls: true,
-			voiceBaseUrl: sim.voiceBaseUrl,
-			restBaseUrl: sim.restBaseUrl,
-		});
-		return { sim, credential };
+		return await startSimulatorWithCredential(this.client, this.simulators, name, options);
 	}
 
 	/** Creates and publishes a workflow. */

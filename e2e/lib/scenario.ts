@@ -47,6 +47,26 @@ export interface SimulatorWithCredential {
 	credential: CreatedCredential;
 }
 
+/** Starts a simulator (kept in `started`, to stop later) and stores an eSMS API credential pointing at it. */
+export async function startSimulatorWithCredential(
+	client: N8nClient,
+	started: EsmsSimulator[],
+	name: string,
+	options: SimulatorOptions = {},
+): Promise<SimulatorWithCredential> {
+	const sim = new EsmsSimulator({ quiet: true, ...options });
+	await sim.start();
+	started.push(sim);
+	const credential = await client.createCredential(`eSMS sim (${name})`, CREDENTIAL_TYPE, {
+		apiKey: DEFAULT_API_KEY,
+		secretKey: DEFAULT_SECRET_KEY,
+		useCustomBaseUrls: true,
+		voiceBaseUrl: sim.voiceBaseUrl,
+		restBaseUrl: sim.restBaseUrl,
+	});
+	return { sim, credential };
+}
+
 /** One test file's view of the shared n8n: simulators with credentials, and the workflows it made. */
 export class Scenario {
 	readonly simulators: EsmsSimulator[] = [];
@@ -69,17 +89,7 @@ export class Scenario {
 
 	/** Starts a simulator and creates an eSMS API credential pointing at it. */
 	async simulator(name: string, options: SimulatorOptions = {}): Promise<SimulatorWithCredential> {
-		const sim = new EsmsSimulator({ quiet: true, ...options });
-		await sim.start();
-		this.simulators.push(sim);
-		const credential = await this.client.createCredential(`eSMS sim (${name})`, CREDENTIAL_TYPE, {
-			apiKey: DEFAULT_API_KEY,
-			secretKey: DEFAULT_SECRET_KEY,
-			useCustomBaseUrls: true,
-			voiceBaseUrl: sim.voiceBaseUrl,
-			restBaseUrl: sim.restBaseUrl,
-		});
-		return { sim, credential };
+		return await startSimulatorWithCredential(this.client, this.simulators, name, options);
 	}
 
 	/** Creates the workflow and (optionally) publishes it. */
