@@ -122,7 +122,16 @@ describe('a newcomer in the n8n editor (Chromium)', () => {
 		const item = await searchNodePanel(creator, text);
 		await item.first().waitFor({ state: 'visible' });
 		expect((await item.first().getByTestId('node-creator-item-name').innerText()).trim()).toBe('eSMS Voice');
-		expect((await item.first().getByTestId('node-creator-item-description').innerText()).trim()).toBe(PAIR_DESCRIPTION);
+		if (!scenario.client.n8nVersion?.startsWith('1.')) {
+			expect((await item.first().getByTestId('node-creator-item-description').innerText()).trim()).toBe(PAIR_DESCRIPTION);
+			return;
+		}
+		// n8n 1.123's panel shows no description under a search result of the root panel (its NodeItem
+		// blanks it when the subcategory is "*"); the description is on the details page the entry opens.
+		expect(await item.first().getByTestId('node-creator-item-description').count()).toBe(0);
+		await item.first().click();
+		await creator.getByText('Node details', { exact: true }).waitFor({ state: 'visible' });
+		await creator.getByText(PAIR_DESCRIPTION, { exact: true }).waitFor({ state: 'visible' });
 	});
 
 	test('the node details page describes the pair and lists the trigger and the actions', async () => {
