@@ -3,6 +3,7 @@
 // (a final result), and Get Status of a voice OTP on the rest host, all through published workflows.
 import { randomUUID } from 'node:crypto';
 
+import { deliveredOtpResult, deliveredOtpStatusRaw } from '../test/fixtures/call-result';
 import { nodeOutput } from './lib/n8n-client';
 import { noOpNode, TRIGGER_NODE, triggerNode, triggerUrl } from './lib/nodes';
 import { get, Scenario, type SimulatorWithCredential } from './lib/scenario';
@@ -65,21 +66,7 @@ describe('eSMS contract in a real n8n', () => {
 		expect(execution.status).toBe('success');
 		const [item] = nodeOutput(execution, TRIGGER_NODE);
 		expect(item).toEqual({
-			kind: 'voiceOtp',
-			referenceId: otpId,
-			delivered: true,
-			sendSuccess: 1,
-			sendFailed: 0,
-			totalSent: 1,
-			totalReceiver: 1,
-			totalPrice: 500,
-			sendStatus: 5,
-			sendStatusLabel: 'Finished',
-			final: true,
-			requestId: `e2e-otp-${webhookId.slice(0, 8)}`,
-			phone: '0912345678',
-			telcoId: '1',
-			typeId: '8',
+			...deliveredOtpResult(otpId, { requestId: `e2e-otp-${webhookId.slice(0, 8)}`, phone: '0912345678', telcoId: '1', typeId: '8' }),
 			receivedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
 			raw: expect.objectContaining({ SMSID: otpId, SendSuccess: '1', TotalPrice: '500' }),
 		});
@@ -102,26 +89,7 @@ describe('eSMS contract in a real n8n', () => {
 		expect(status.status).toBe('success');
 		const rest = esms.sim.requests.filter((r) => r.host === 'rest' && r.endpoint === 'GetSendStatus');
 		expect(rest.map((r) => r.query.RefId)).toEqual([otpId.toUpperCase()]);
-		expect(nodeOutput(status, ESMS_NODE)).toEqual([
-			{
-				kind: 'voiceOtp',
-				referenceId: otpId,
-				delivered: true,
-				sendSuccess: 1,
-				sendFailed: 0,
-				totalSent: 1,
-				totalReceiver: 1,
-				totalPrice: 500,
-				sendStatus: 5,
-				sendStatusLabel: 'Finished',
-				final: true,
-				requestId: null,
-				phone: null,
-				telcoId: null,
-				typeId: null,
-				raw: { CodeResponse: '100', SMSID: otpId, SendFailed: 0, SendStatus: 5, SendSuccess: 1, TotalPrice: 500, TotalReceiver: 1, TotalSent: 1 },
-			},
-		]);
+		expect(nodeOutput(status, ESMS_NODE)).toEqual([{ ...deliveredOtpResult(otpId), raw: deliveredOtpStatusRaw(otpId) }]);
 	});
 
 	test("a call callback without SendStatus (eSMS's 2023 form) is final: it starts, and n8n answers the JSON acknowledgement", async () => {

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 
+import { answeredStatusResult } from '../test/fixtures/call-result';
 import { exampleNode, loadExample } from './lib/examples';
 import { AGENT_EXAMPLE, connectMcpClient, esmsToolNodes, mcpToolWorkflow, MCP_TOOLS } from './lib/mcp';
 import type { WorkflowJson } from './lib/n8n-client';
@@ -159,24 +160,7 @@ describe("eSMS Voice tools through n8n's MCP Server Trigger", () => {
 
 		expect(requests.map((r) => `${r.method} ${r.host}/${r.endpoint}`)).toEqual(['GET voice/GetSendStatus']);
 		expect(maskKeys(requests[0].rawQuery)).toBe(`${keys}&ReferenceId=${referenceId}`);
-		expect(JSON.parse(text)).toEqual([
-			{
-				kind: 'call',
-				referenceId,
-				answered: true,
-				callStatus: 'answered',
-				callStatusRaw: 'ANSWERED',
-				durationSeconds: 13,
-				keyPressed: '1',
-				price: null,
-				sentResult: true,
-				callerId: null,
-				sendStatus: 5,
-				sendStatusLabel: 'Finished',
-				final: true,
-				raw: { CallDuration: 13, CallStatus: 'ANSWERED', CodeResponse: '100', Ivr: '1', ReferenceId: referenceId, SendStatus: 5, SentResult: 1 },
-			},
-		]);
+		expect(JSON.parse(text)).toEqual([answeredStatusResult(referenceId)]);
 	});
 
 	test('Get Balance answers the balance', async () => {

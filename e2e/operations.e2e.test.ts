@@ -2,6 +2,7 @@
 // the simulator received (exact query strings and JSON bodies) and what n8n recorded.
 import { randomUUID } from 'node:crypto';
 
+import { answeredStatusResult } from '../test/fixtures/call-result';
 import { nodeOutput } from './lib/n8n-client';
 import { API_KEY_MASK, expectedAutoRequestId, maskBody, maskKeys, Scenario, SECRET_KEY_MASK, type SimulatorWithCredential } from './lib/scenario';
 import { poll } from './lib/util';
@@ -115,32 +116,7 @@ describe('eSMS Voice operations in a real n8n', () => {
 		const requests = esms.sim.requests.slice(before);
 		expect(requests.map((r) => `${r.method} ${r.host}/${r.endpoint}`)).toEqual(['GET voice/GetSendStatus']);
 		expect(maskKeys(requests[0].rawQuery)).toBe(expectedQuery([['ReferenceId', placedReferenceId]]));
-		expect(nodeOutput(execution, ESMS_NODE)).toEqual([
-			{
-				kind: 'call',
-				referenceId: placedReferenceId,
-				answered: true,
-				callStatus: 'answered',
-				callStatusRaw: 'ANSWERED',
-				durationSeconds: 13,
-				keyPressed: '1',
-				price: null,
-				sentResult: true,
-				callerId: null,
-				sendStatus: 5,
-				sendStatusLabel: 'Finished',
-				final: true,
-				raw: {
-					CallDuration: 13,
-					CallStatus: 'ANSWERED',
-					CodeResponse: '100',
-					Ivr: '1',
-					ReferenceId: placedReferenceId,
-					SendStatus: 5,
-					SentResult: 1,
-				},
-			},
-		]);
+		expect(nodeOutput(execution, ESMS_NODE)).toEqual([answeredStatusResult(placedReferenceId)]);
 	});
 
 	test('Make Call From Template sends the variables, voice and speed with an automatic request ID', async () => {

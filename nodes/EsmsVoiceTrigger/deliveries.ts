@@ -117,10 +117,9 @@ function storedSlots(value: unknown, now: number, ttlMs: number): Array<[number,
 			.filter(([id, text]) => /^\d+$/.test(id) && typeof text === 'string' && text.length % TOKEN_LENGTH === 0)
 			.map(([id, text]) => [Number(id), text as string]);
 	}
-	const legacy = Object.entries(record)
+	return Object.entries(record)
 		.filter(([, expires]) => typeof expires === 'number' && expires > now)
-		.map(([key, expires]) => [Math.floor(((expires as number) - ttlMs) / SLOT_MS), deliveryToken(key)] as const);
-	return legacy.map(([slot, token]) => [slot, token]);
+		.map(([key, expires]): [number, string] => [Math.floor(((expires as number) - ttlMs) / SLOT_MS), deliveryToken(key)]);
 }
 
 export class DeliveryLog {

@@ -6,7 +6,7 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY, EsmsSimulator, type SimulatorOptions } from '../simulator';
-import { answeredTriggerItem } from '../fixtures/call-result';
+import { answeredTriggerItem, deliveredOtpResult } from '../fixtures/call-result';
 import { ISO, rawGet, startTrigger, type TriggerServer } from './trigger-server';
 
 const PATH = '/webhook/esms-voice';
@@ -29,23 +29,7 @@ const otpQuery = (fields: Record<string, string> = {}): string =>
 		...fields,
 	}).toString();
 
-const OTP_ITEM = {
-	kind: 'voiceOtp',
-	referenceId: OTP_ID,
-	delivered: true,
-	sendSuccess: 1,
-	sendFailed: 0,
-	totalSent: 1,
-	totalReceiver: 1,
-	totalPrice: 500,
-	sendStatus: 5,
-	sendStatusLabel: 'Finished',
-	final: true,
-	requestId: 'otp-42',
-	phone: '0912345678',
-	telcoId: '1',
-	typeId: '8',
-};
+const OTP_ITEM = deliveredOtpResult(OTP_ID, { requestId: 'otp-42', phone: '0912345678', telcoId: '1', typeId: '8' });
 
 const OTP_RAW = {
 	SMSID: OTP_ID,

@@ -5,6 +5,7 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import { EsmsSimulator } from '../simulator';
+import { deliveredOtpResult, deliveredOtpStatusRaw } from '../fixtures/call-result';
 import { getVoiceJson, postRestJson } from '../simulator/test-helpers';
 import { API_KEY, KEYS_QS, SECRET_KEY, runEsms, useSimulator } from './setup';
 
@@ -35,26 +36,7 @@ describe('Get Status of a voice OTP', () => {
 		expect(error).toBeUndefined();
 		expect(restStatusQueries(h.sim)).toEqual([`${KEYS_QS}&RefId=${id}`]);
 		expect(voiceStatusQueries(h.sim)).toEqual([]);
-		expect(json).toEqual([
-			{
-				kind: 'voiceOtp',
-				referenceId: id,
-				delivered: true,
-				sendSuccess: 1,
-				sendFailed: 0,
-				totalSent: 1,
-				totalReceiver: 1,
-				totalPrice: 500,
-				sendStatus: 5,
-				sendStatusLabel: 'Finished',
-				final: true,
-				requestId: null,
-				phone: null,
-				telcoId: null,
-				typeId: null,
-				raw: { CodeResponse: '100', SMSID: id, SendFailed: 0, SendStatus: 5, SendSuccess: 1, TotalPrice: 500, TotalReceiver: 1, TotalSent: 1 },
-			},
-		]);
+		expect(json).toEqual([{ ...deliveredOtpResult(id), raw: deliveredOtpStatusRaw(id) }]);
 	});
 
 	test('pending, numbers as strings, an ID in upper case with spaces: trimmed, found, read the same', async () => {
