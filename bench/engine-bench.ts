@@ -14,6 +14,7 @@ import { EsmsVoice } from '../nodes/EsmsVoice/EsmsVoice.node';
 import { mapWithConcurrency } from '../nodes/shared/concurrency';
 import { MANUAL_TRIGGER_TYPE, chain, makeNode, registerCredentialTypes, runWorkflow } from '../test/helpers/engine';
 import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY, EsmsSimulator } from '../test/simulator';
+import { credentialsFor } from '../test/workflow/setup';
 
 registerCredentialTypes([new EsmsApi()]);
 
@@ -47,15 +48,7 @@ async function runNode(sim: EsmsSimulator, items: Array<{ phone: string }>, conc
 		],
 		connections: chain('Start', 'Call'),
 		nodeTypes: [new EsmsVoice()],
-		credentials: {
-			esmsApi: {
-				apiKey: DEFAULT_API_KEY,
-				secretKey: DEFAULT_SECRET_KEY,
-				useCustomBaseUrls: true,
-				voiceBaseUrl: sim.voiceBaseUrl,
-				restBaseUrl: sim.restBaseUrl,
-			},
-		},
+		credentials: { esmsApi: credentialsFor(sim) },
 	});
 	const elapsed = performance.now() - start;
 	if (result.error) throw new Error(`benchmark workflow failed: ${result.error.message}`);

@@ -10,7 +10,8 @@ import type { INodeParameters } from 'n8n-workflow';
 import { EsmsApi } from '../credentials/EsmsApi.credentials';
 import { EsmsVoice } from '../nodes/EsmsVoice/EsmsVoice.node';
 import { MANUAL_TRIGGER_TYPE, chain, makeNode, registerCredentialTypes, runWorkflow } from '../test/helpers/engine';
-import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY, EsmsSimulator } from '../test/simulator';
+import { EsmsSimulator } from '../test/simulator';
+import { credentialsFor } from '../test/workflow/setup';
 import type { Row } from './engine-bench';
 
 registerCredentialTypes([new EsmsApi()]);
@@ -34,15 +35,7 @@ async function runCampaign(sim: EsmsSimulator, count: number, options: INodePara
 		],
 		connections: chain('Start', 'Call'),
 		nodeTypes: [new EsmsVoice()],
-		credentials: {
-			esmsApi: {
-				apiKey: DEFAULT_API_KEY,
-				secretKey: DEFAULT_SECRET_KEY,
-				useCustomBaseUrls: true,
-				voiceBaseUrl: sim.voiceBaseUrl,
-				restBaseUrl: sim.restBaseUrl,
-			},
-		},
+		credentials: { esmsApi: credentialsFor(sim) },
 	});
 	const elapsed = performance.now() - start;
 	if (result.error) throw new Error(`rate-limit workflow failed: ${result.error.message}`);
