@@ -79,6 +79,12 @@ export interface RunOptions {
 	workflowId?: string;
 	/** Non-manual modes: the items the start node is seeded with (as n8n does with a webhook's output). */
 	startItems?: INodeExecutionData[];
+	/**
+	 * Run as n8n's Retry of this failed execution (executions list → Retry, both "with currently
+	 * saved" and "with original workflow"): its data as saved (a JSON copy), the execution's error
+	 * removed and the failed node's last run dropped, run again in mode 'retry' under a new ID.
+	 */
+	retryOf?: IRun;
 }
 
 export interface RunResult {
@@ -134,6 +140,16 @@ function buildAdditionalData(
 		logAiEvent: () => {},
 		startRunnerTask: notAvailable('startRunnerTask (task runners)'),
 	};
+}
+
+/** What n8n's execution service hands to a retry (read in n8n 2.41.1 and 1.123.81). */
+function retryExecutionData(failed: IRun): IRun['data'] {
+	const data = JSON.parse(JSON.stringify(failed.data)) as IRun['data'];
+	delete data.resultData.error;
+	const lastNode = data.resultData.lastNodeExecuted;
+	const runs = lastNode === undefined ? undefined : data.resultData.runData[lastNode];
+	if (runs && runs.length > 0 && runs[runs.length - 1].error !== undefined) runs.pop();
+	return data;
 }
 
 export async function runWorkflow(options: RunOptions): Promise<RunResult> {
@@ -193,6 +209,9 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 
 	const logs: LogEntry[] = [];
 	const run = await withLogCapture(logs, async () => {
+		if (options.retryOf) {
+			return await new WorkflowExecute(additionalData, 'retry', retryExecutionData(options.retryOf)).processRunExecutionData(workflow);
+		}
 		if (mode === 'manual' && !options.startItems) {
 			return await new WorkflowExecute(additionalData, mode).run({ workflow, startNode });
 		}

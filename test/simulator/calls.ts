@@ -41,6 +41,11 @@ export class CallBook {
 		return this.calls.get(idKey(referenceId));
 	}
 
+	/** Every call placed, oldest first. */
+	list(): SimulatedCall[] {
+		return [...this.calls.values()];
+	}
+
 	get idle(): boolean {
 		return this.busy === 0;
 	}

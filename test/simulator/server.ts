@@ -146,6 +146,11 @@ export class EsmsSimulator {
 		return this.calls.get(referenceId);
 	}
 
+	/** Every call placed since the last reset, oldest first. */
+	placedCalls(): SimulatedCall[] {
+		return this.calls.list();
+	}
+
 	async waitForCallbacks(count: number, timeoutMs = DEFAULT_WAIT_MS): Promise<CallbackAttempt[]> {
 		await this.waitUntil(
 			() => this.callbacks.length >= count,

@@ -3,6 +3,7 @@ import { createHash, randomUUID } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { WAIT_OPERATIONS } from './operations';
+import { originalExecutionId } from './retriedExecution';
 import { requireCallbackUrl, requireRequestId, requireSchedule, isBlank } from './validate';
 import type { SendDateStyle } from '../../shared/schedule';
 import { PARAM } from '../../shared/wire';
@@ -20,16 +21,29 @@ export function deriveRequestId(executionId: string, nodeId: string, itemIndex: 
 }
 
 /** What identifies one run of the node, computed once per run (one execute() call). */
-const runIdentities = new WeakMap<IExecuteFunctions, { executionId: string; runIndex: number }>();
+export interface RunIdentity {
+	/** This execution's ID or, in a retry, the ID of the execution it retries (see retriedExecution.ts). */
+	executionId: string;
+	runIndex: number;
+	/** A retry of a failed execution: calls that run placed must not be placed again. */
+	retryOfFailedRun: boolean;
+}
 
-function runIdentity(ctx: IExecuteFunctions): { executionId: string; runIndex: number } {
+const runIdentities = new WeakMap<IExecuteFunctions, RunIdentity>();
+
+export function runIdentity(ctx: IExecuteFunctions): RunIdentity {
 	let identity = runIdentities.get(ctx);
 	if (!identity) {
+		const own = ctx.getExecutionId() as string | undefined;
 		// n8n's MCP Server Trigger runs a tool before any execution exists (no id): each run of the
 		// node then gets its own random identity, or every later call would be refused as a repeat.
-		const executionId = (ctx.getExecutionId() as string | undefined) ?? randomUUID();
-		// Hosts without a data proxy (test doubles) count as run 0.
-		identity = { executionId, runIndex: ctx.getWorkflowDataProxy?.(0)?.$runIndex ?? 0 };
+		const executionId = originalExecutionId(ctx) ?? randomUUID();
+		identity = {
+			executionId,
+			// Hosts without a data proxy (test doubles) count as run 0.
+			runIndex: ctx.getWorkflowDataProxy?.(0)?.$runIndex ?? 0,
+			retryOfFailedRun: own !== undefined && String(own) !== executionId,
+		};
 		runIdentities.set(ctx, identity);
 	}
 	return identity;

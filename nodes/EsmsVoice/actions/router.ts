@@ -14,6 +14,9 @@ import { getStatus } from './call/getStatus.operation';
 import { makeCall } from './call/makeCall.operation';
 import { makeCallFromTemplate } from './call/makeCallFromTemplate.operation';
 import { sendVoiceOtp } from './call/sendVoiceOtp.operation';
+import { placedBeforeRetryOutput } from './call/placedCall';
+import { runIdentity, type RunIdentity } from './common';
+import { callsPlacedBeforeFailure, itemList, rememberCallsPlacedBeforeFailure } from './retriedExecution';
 import type { ItemOperation, OperationContext, PreparedRequest } from './types';
 import { isBlank, requireInteger, requirePositiveNumber } from './validate';
 
@@ -53,6 +56,25 @@ export async function loadOperationContext(this: IExecuteFunctions): Promise<{ c
 	return { ctx: { settings, autoRequestId: options.autoRequestId !== false }, concurrency };
 }
 
+/**
+ * The run is about to fail: records which items were placed (a retry of this execution skips
+ * them) and says so in the error the user sees.
+ */
+function rememberPlacedCalls(ctx: IExecuteFunctions, identity: RunIdentity, outcomes: Array<Outcome | undefined>): void {
+	const placed = new Map<number, string | null>();
+	outcomes.forEach((outcome, i) => {
+		if (outcome === undefined || outcome instanceof Error) return;
+		placed.set(i, typeof outcome.referenceId === 'string' && outcome.referenceId !== '' ? outcome.referenceId : null);
+	});
+	if (placed.size === 0) return;
+	rememberCallsPlacedBeforeFailure(ctx, identity.runIndex, placed);
+	const failure = outcomes.find((outcome): outcome is NodeApiError | NodeOperationError => outcome instanceof Error);
+	if (!failure) return;
+	const items = [...placed.keys()];
+	const note = `${items.length === 1 ? 'Item' : 'Items'} ${itemList(items)} ${items.length === 1 ? 'was' : 'were'} placed before this error. A Retry of this execution will not call ${items.length === 1 ? 'it' : 'them'} again; it places only the calls that were not placed.`;
+	failure.description = failure.description ? `${failure.description} ${note}` : note;
+}
+
 export async function runItemOperation(this: IExecuteFunctions, operation: ItemOperation): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const { ctx, concurrency } = await loadOperationContext.call(this);
@@ -69,12 +91,19 @@ export async function runItemOperation(this: IExecuteFunctions, operation: ItemO
 	const invalid = prepared.find((p): p is NodeOperationError => p instanceof Error);
 	if (invalid && !continueOnFail) throw invalid;
 
+	// A retry of a failed execution: items that run placed are answered without a request.
+	const identity = operation.placesCalls ? runIdentity(this) : undefined;
+	const placedBefore = identity?.retryOfFailedRun
+		? callsPlacedBeforeFailure(this, identity.runIndex)
+		: new Map<number, string | null>();
+
 	let fatal = false;
 	const outcomes = await mapWithConcurrency(
 		prepared,
 		concurrency,
 		async (entry, i): Promise<Outcome> => {
 			if (entry instanceof Error) return entry;
+			if (placedBefore.has(i)) return placedBeforeRetryOutput(entry, placedBefore.get(i) ?? null);
 			try {
 				const answer = await sendEsmsRequest.call(this, entry.request, ctx.settings);
 				return operation.toOutput.call(this, answer, entry, ctx);
@@ -85,6 +114,7 @@ export async function runItemOperation(this: IExecuteFunctions, operation: ItemO
 		},
 		() => fatal,
 	);
+	if (fatal && identity) rememberPlacedCalls(this, identity, outcomes);
 
 	const output: INodeExecutionData[] = [];
 	for (let i = 0; i < items.length; i++) {

@@ -20,4 +20,6 @@ export interface ItemOperation {
 	prepare(this: IExecuteFunctions, itemIndex: number, ctx: OperationContext): PreparedRequest;
 	/** Turns eSMS's answer into the output item, or throws for a refusal. */
 	toOutput(this: IExecuteFunctions, answer: EsmsAnswer, prepared: PreparedRequest, ctx: OperationContext): IDataObject;
+	/** Paid: a retry of a failed execution must not send it again (see retriedExecution.ts). */
+	placesCalls?: boolean;
 }

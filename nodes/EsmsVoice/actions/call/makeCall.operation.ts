@@ -137,4 +137,5 @@ export const makeCall: ItemOperation = {
 	description,
 	prepare: buildRecordingCallParams,
 	toOutput: placedCallOutput,
+	placesCalls: true,
 };

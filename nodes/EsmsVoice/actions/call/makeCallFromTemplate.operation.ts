@@ -134,4 +134,5 @@ export const makeCallFromTemplate: ItemOperation = {
 	description,
 	prepare: buildTemplateCallParams,
 	toOutput: placedCallOutput,
+	placesCalls: true,
 };

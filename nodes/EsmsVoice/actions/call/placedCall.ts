@@ -34,3 +34,15 @@ export function placedCallOutput(
 	}
 	throw esmsCodeError(this, answer, prepared.request.itemIndex, ctx.settings);
 }
+
+/** A call the failed execution placed, answered by its retry without asking eSMS again. */
+export function placedBeforeRetryOutput(prepared: PreparedRequest, referenceId: string | null): IDataObject {
+	return {
+		referenceId,
+		alreadyPlaced: true,
+		...prepared.echo,
+		requestId: (prepared.request.params[PARAM.requestId] as string | undefined) ?? null,
+		code: null,
+		message: 'The failed execution this retry repeats already placed this call; it was not placed again.',
+	};
+}

@@ -81,4 +81,4 @@ function prepare(this: IExecuteFunctions, i: number, ctx: OperationContext): Pre
 	};
 }
 
-export const sendVoiceOtp: ItemOperation = { description, prepare, toOutput: placedCallOutput };
+export const sendVoiceOtp: ItemOperation = { description, prepare, toOutput: placedCallOutput, placesCalls: true };
