@@ -77,7 +77,13 @@ describe('Retry of a failed execution in a real n8n', () => {
 		return execution;
 	}
 
-	const sent = (from = 0) => esms.sim.requestsTo(MAKE_CALL).slice(from).map((r) => [r.query.Phone, r.query.RequestId, r.code]);
+	/** [phone, RequestId, code] of the calls eSMS received, by phone (concurrent requests arrive in any order). */
+	const sent = (from = 0) =>
+		esms.sim
+			.requestsTo(MAKE_CALL)
+			.slice(from)
+			.map((r) => [r.query.Phone, r.query.RequestId, r.code])
+			.sort((a, b) => String(a[0]).localeCompare(String(b[0])));
 	const referenceIds = () => new Map(esms.sim.placedCalls().map((call) => [call.phone, call.referenceId]));
 
 	test.each([
