@@ -99,8 +99,11 @@ export interface CallbackAttempt {
 	time: number;
 }
 
-/** echo: a gateway whose ErrorMessage repeats the request it refused (query, body, and URL-encoded). */
-export type FaultKind = 'latency' | 'http500' | 'http503' | 'reset' | 'html' | 'hang' | 'echo';
+/**
+ * echo: a gateway whose ErrorMessage repeats the request it refused (query, body, and URL-encoded).
+ * http408, http429: a proxy or firewall in front of eSMS (request timeout, too many requests).
+ */
+export type FaultKind = 'latency' | 'http500' | 'http503' | 'http408' | 'http429' | 'reset' | 'html' | 'hang' | 'echo';
 
 export interface FaultSpec {
 	/** Default: any endpoint. */
