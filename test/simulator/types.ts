@@ -58,6 +58,11 @@ export interface SimulatorOptions {
 	omitSendStatus?: boolean;
 	/** The account's requests per second over every endpoint; above it the answer is 160 (0 = no limit). */
 	rateLimitPerSecond?: number;
+	/**
+	 * An account that cannot be used: every request with the right keys is answered with this code
+	 * and does nothing ('143': not activated or locked; '102': no price list). '' (default): none.
+	 */
+	accountCode?: string;
 	/** No console output. */
 	quiet?: boolean;
 }
