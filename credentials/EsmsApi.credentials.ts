@@ -11,6 +11,34 @@ import type {
 const DEFAULT_VOICE_BASE_URL = 'https://voiceapi.esms.vn/MainService.svc/json';
 const DEFAULT_REST_BASE_URL = 'https://rest.esms.vn/MainService.svc/json';
 
+/**
+ * eSMS codes that mean these keys cannot place calls, with eSMS's meaning and what to do. Copied
+ * from nodes/shared/errors.ts (n8n loads this file on its own); test/unit/credential-test.test.ts
+ * keeps the two equal.
+ */
+const CREDENTIAL_REFUSALS: ReadonlyArray<{ code: string; meaning: string; action: string }> = [
+	{
+		code: '101',
+		meaning: 'Wrong ApiKey or SecretKey',
+		action: 'Copy both keys again from account.esms.vn (Settings > API Key) into the eSMS API credential.',
+	},
+	{
+		code: '102',
+		meaning: 'No price list for the account',
+		action: 'Ask eSMS support to set up voice-call pricing for your account.',
+	},
+	{
+		code: '140',
+		meaning: 'The caller IP address is not whitelisted',
+		action: "Add your n8n server's public IP address to the whitelist on account.esms.vn, or turn the whitelist off.",
+	},
+	{
+		code: '143',
+		meaning: 'The account is not activated, or it is locked',
+		action: 'Log in to account.esms.vn to finish activation, or ask eSMS support why the account is locked.',
+	},
+];
+
 export class EsmsApi implements ICredentialType {
 	name = 'esmsApi';
 
@@ -80,6 +108,11 @@ export class EsmsApi implements ICredentialType {
 		return { ...requestOptions, body: { ...keys, ...body } };
 	}
 
+	/**
+	 * n8n's declarative test can only compare one field with one value, so each refusal is a rule;
+	 * an answer without CodeResponse is not eSMS's (a wrong REST Base URL, an HTML page). Any other
+	 * code (e.g. 160, too many requests) does not say the keys are unusable: the test passes.
+	 */
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: `={{$credentials.useCustomBaseUrls ? $credentials.restBaseUrl : '${DEFAULT_REST_BASE_URL}'}}`,
@@ -89,21 +122,17 @@ export class EsmsApi implements ICredentialType {
 			json: true,
 		},
 		rules: [
+			...CREDENTIAL_REFUSALS.map(({ code, meaning, action }) => ({
+				type: 'responseSuccessBody' as const,
+				properties: { key: 'CodeResponse', value: code, message: `eSMS error ${code}: ${meaning}. ${action}` },
+			})),
 			{
 				type: 'responseSuccessBody',
 				properties: {
 					key: 'CodeResponse',
-					value: '101',
-					message: 'eSMS refused the keys (code 101): copy the API Key and Secret Key again from account.esms.vn',
-				},
-			},
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'CodeResponse',
-					value: '140',
+					value: undefined,
 					message:
-						"eSMS refused this server's IP address (code 140): add it to the IP whitelist on account.esms.vn",
+						'The answer to GetBalance_json is not from eSMS (it has no CodeResponse). Check the REST Base URL (leave "Use Custom Base URLs" off to reach eSMS itself) and any proxy in between.',
 				},
 			},
 		],

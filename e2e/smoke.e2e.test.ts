@@ -1,5 +1,6 @@
-// Smoke test against a real n8n: the package loads, its credential test works, and a workflow using
-// the eSMS Voice node runs against the eSMS simulator.
+// Smoke test against a real n8n: the package loads, its credential test passes and fails (wrong keys,
+// a locked account, an answer that is not eSMS's), and a workflow using the eSMS Voice node runs
+// against the eSMS simulator.
 import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY, EsmsSimulator } from '../test/simulator';
 import { nodeOutput, type CreatedCredential } from './lib/n8n-client';
 import { connectN8n, type Connection } from './lib/shared';
@@ -60,13 +61,45 @@ describe('n8n-nodes-esms-voice in a real n8n', () => {
 		}
 	});
 
-	test("n8n's credential test fails with wrong keys and says code 101", async () => {
+	test("n8n's credential test fails with wrong keys with eSMS's reason (code 101)", async () => {
 		const result = await n8n.client.testCredential(credential, credentialData(WRONG_API_KEY, WRONG_SECRET_KEY));
-		expect(result.status).toBe('Error');
-		expect(result.message).toContain('101');
+		expect(result).toEqual({
+			status: 'Error',
+			message:
+				'eSMS error 101: Wrong ApiKey or SecretKey. Copy both keys again from account.esms.vn (Settings > API Key) into the eSMS API credential.',
+		});
 		expect([WRONG_API_KEY, WRONG_SECRET_KEY].some((key) => result.message.includes(key))).toBe(false);
 		const [request] = simulator.requestsTo('GetBalance_json');
 		expect(request.code).toBe('101');
+	});
+
+	test("n8n's credential test fails for an account that cannot place calls (143) with eSMS's reason", async () => {
+		// The right keys of a locked (or not yet activated) account: eSMS answers 143 to everything.
+		const locked = new EsmsSimulator({ quiet: true, accountCode: '143' });
+		await locked.start();
+		try {
+			const data = { ...credentialData(DEFAULT_API_KEY, DEFAULT_SECRET_KEY), restBaseUrl: locked.restBaseUrl, voiceBaseUrl: locked.voiceBaseUrl };
+			const result = await n8n.client.testCredential(credential, data);
+			expect(result).toEqual({
+				status: 'Error',
+				message:
+					'eSMS error 143: The account is not activated, or it is locked. Log in to account.esms.vn to finish activation, or ask eSMS support why the account is locked.',
+			});
+			expect(locked.requests.map((r) => [r.method, r.host, r.endpoint, r.code])).toEqual([['POST', 'rest', 'GetBalance_json', '143']]);
+		} finally {
+			await locked.stop();
+		}
+	});
+
+	test("n8n's credential test fails when the REST Base URL answers something that is not eSMS's", async () => {
+		simulator.injectFault({ kind: 'html', endpoint: 'GetBalance_json', times: 1 });
+		const result = await n8n.client.testCredential(credential, credentialData(DEFAULT_API_KEY, DEFAULT_SECRET_KEY));
+		expect(result).toEqual({
+			status: 'Error',
+			message:
+				'The answer to GetBalance_json is not from eSMS (it has no CodeResponse). Check the REST Base URL (leave "Use Custom Base URLs" off to reach eSMS itself) and any proxy in between.',
+		});
+		expect(simulator.requestsTo('GetBalance_json')).toHaveLength(1);
 	});
 
 	test('a webhook-started workflow gets the balance through the eSMS Voice node', async () => {

@@ -1,5 +1,6 @@
 // "Make Call and Wait for Result" in a published workflow: the execution waits, intermediate
 // callbacks keep it waiting, the final one resumes it; the stray-'?' callback style still resumes;
+// a final callback without SendStatus (eSMS's 2023 form) resumes it too;
 // Limit Wait Time continues with the timed-out item when no result ever comes; another call's
 // result, or forged parameters, on the resume URL (with its valid token) resume nothing.
 import { CALLER_ID } from '../test/simulator';
@@ -40,7 +41,18 @@ describe('Make Call and Wait for Result in a real n8n', () => {
 		return id;
 	}
 
-	function resultItem(execution: Execution, referenceId: string, phone: string, requestId: string, key: string): void {
+	/** `withSendStatus` false: eSMS's 2023 callback form, no SendStatus at all (final all the same). */
+	function resultItem(execution: Execution, referenceId: string, phone: string, requestId: string, key: string, withSendStatus = true): void {
+		const raw: Record<string, string> = {
+			ReferenceId: referenceId,
+			CallDuration: '13',
+			CallStatus: 'ANSWERED',
+			Ivr: key,
+			Price: '500.0000',
+			SentResult: '1',
+			CID: CALLER_ID,
+		};
+		if (withSendStatus) raw.SendStatus = '5';
 		expect(nodeOutput(execution, ESMS_NODE)).toEqual([
 			{
 				referenceId,
@@ -52,24 +64,15 @@ describe('Make Call and Wait for Result in a real n8n', () => {
 				price: 500,
 				sentResult: true,
 				callerId: CALLER_ID,
-				sendStatus: 5,
-				sendStatusLabel: 'Finished',
+				sendStatus: withSendStatus ? 5 : null,
+				sendStatusLabel: withSendStatus ? 'Finished' : 'Not reported',
 				final: true,
 				requestId,
 				phone,
 				resultReceived: true,
 				timedOut: false,
 				receivedAt: expect.any(String),
-				raw: {
-					ReferenceId: referenceId,
-					CallDuration: '13',
-					CallStatus: 'ANSWERED',
-					Ivr: key,
-					Price: '500.0000',
-					SentResult: '1',
-					CID: CALLER_ID,
-					SendStatus: '5',
-				},
+				raw,
 			},
 		]);
 		expect(nodeOutput(execution, SET_NODE)).toEqual([expect.objectContaining({ handled: true, keyPressed: key, resultReceived: true })]);
@@ -203,6 +206,24 @@ describe('Make Call and Wait for Result in a real n8n', () => {
 		expect(delivery.url).toContain(`esmsWait=1?ReferenceId=${delivery.referenceId}&`);
 		resultItem(execution, delivery.referenceId, '0912345671', 'e2e-wait-stray', '1');
 		expect(runDataText(execution).includes('signature')).toBe(false);
+	});
+
+	test("a final callback without SendStatus (eSMS's 2023 form, the simulator's --no-send-status) resumes the execution", async () => {
+		// The result 4 s after the call, so the execution is seen waiting first (as in the stray '?' case).
+		const esms = await scenario.simulator('wait-no-send-status', { omitSendStatus: true, outcomeByLastDigit: true, callDelayMs: 4000 });
+		const workflow = await waitWorkflow('no-send-status', esms, { phone: '0912345674' });
+		const id = await startAndWait(workflow);
+		const requestId = expectedAutoRequestId(id, workflow.nodeId);
+
+		const execution = await scenario.executionWithStatus(id, ['success', 'error', 'crashed'], 20_000);
+		expect(execution.status).toBe('success');
+		// Accepted at its first delivery: the one callback eSMS sent, without SendStatus, resumed it.
+		const [delivery] = esms.sim.callbacks;
+		expect(esms.sim.callbacks.map((c) => c.status)).toEqual([200]);
+		expect(new URL(delivery.url).searchParams.has('SendStatus')).toBe(false);
+		expect(esms.sim.getCall(delivery.referenceId)?.requestId).toBe(requestId);
+		resultItem(execution, delivery.referenceId, '0912345674', requestId, '1', false);
+		expect(await scenario.executionIds(workflow.workflowId)).toEqual([id]);
 	});
 
 	test('Limit Wait Time continues with the timed-out item when no result arrives', async () => {

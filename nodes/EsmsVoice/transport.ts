@@ -53,6 +53,12 @@ export interface EsmsAnswer {
 const NOT_SENT_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'];
 const TRANSIENT_CODES = [...NOT_SENT_CODES, 'ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'ESOCKETTIMEDOUT'];
 
+/**
+ * 408 and 429 come from a proxy or firewall in front of eSMS (eSMS itself answers 200 with a code):
+ * passing, like a 5xx. Whether the request went on to eSMS is unknown, so also like a 5xx.
+ */
+const RETRYABLE_HTTP_STATUSES = [408, 429];
+
 interface TransportFault {
 	transient: boolean;
 	notSent: boolean;
@@ -179,7 +185,7 @@ async function sendOnce(this: IExecuteFunctions, request: EsmsRequest, settings:
 		}
 		const status = response.statusCode ?? 0;
 		const body = parseBody(response.body);
-		if (status >= 500) {
+		if (status >= 500 || RETRYABLE_HTTP_STATUSES.includes(status)) {
 			fault = { transient: true, notSent: false, summary: `eSMS answered HTTP ${status}`, httpCode: String(status) };
 			if (repeatable) continue;
 			break;

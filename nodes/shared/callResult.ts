@@ -52,14 +52,21 @@ export function sendStatusLabel(sendStatus: number | null): string {
 	return SEND_STATUS_LABELS[sendStatus] ?? `Unknown (${sendStatus})`;
 }
 
+/**
+ * The one rule for "this is the final result", for a call and a voice OTP alike: SendStatus 5, or
+ * no SendStatus at all (eSMS's 2023 callback page had none: such a result is the final one). The
+ * trigger's "Only Final Results", the wait's resume and Get Status's `final` all read it.
+ */
+export function isFinalSendStatus(raw: unknown): boolean {
+	return numberOrNull(raw) === SEND_STATUS_FINAL || text(raw) === '';
+}
+
 /** Builds the normalised result from eSMS's field names (ReferenceId, CallStatus, Ivr, …). */
 export function normalizeCallResult(fields: Record<string, unknown>): CallResult {
 	const callStatusRaw = text(fields.CallStatus);
 	const callStatus = normalizeCallStatus(callStatusRaw);
 	const sendStatus = numberOrNull(fields.SendStatus);
 	const key = text(fields.Ivr);
-	// eSMS's 2023 callback page had no SendStatus at all: such a result is the final one.
-	const final = sendStatus === SEND_STATUS_FINAL || text(fields.SendStatus) === '';
 	return {
 		referenceId: text(fields.ReferenceId),
 		answered: callStatus === 'answered',
@@ -72,6 +79,6 @@ export function normalizeCallResult(fields: Record<string, unknown>): CallResult
 		callerId: text(fields.CID) || null,
 		sendStatus,
 		sendStatusLabel: sendStatusLabel(sendStatus),
-		final,
+		final: isFinalSendStatus(fields.SendStatus),
 	};
 }

@@ -5,8 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { numberOrNull, sendStatusLabel, text } from './callResult';
-import { SEND_STATUS_FINAL } from './wire';
+import { isFinalSendStatus, numberOrNull, sendStatusLabel, text } from './callResult';
 
 export interface OtpResult extends IDataObject {
 	kind: 'voiceOtp';
@@ -43,8 +42,7 @@ export function normalizeOtpResult(fields: Record<string, unknown>): OtpResult {
 		totalPrice: numberOrNull(fields.TotalPrice),
 		sendStatus,
 		sendStatusLabel: sendStatusLabel(sendStatus),
-		// Like a call's callback: one without SendStatus is the final word.
-		final: sendStatus === SEND_STATUS_FINAL || text(fields.SendStatus) === '',
+		final: isFinalSendStatus(fields.SendStatus),
 		requestId: text(fields.RequestId) || null,
 		phone: text(fields.phonenumber) || null,
 		telcoId: text(fields.telcoid) || null,

@@ -2,7 +2,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { NewCall } from './calls';
 import { normalizePhone, PRICE_PER_CALL, resolveOutcome } from './options';
-import type { EffectiveOptions, ScriptedOutcome, SimulatedCall } from './types';
+import type { EffectiveOptions, Endpoint, ScriptedOutcome, SimulatedCall } from './types';
 import {
 	checkCallOptions,
 	checkRequestId,
@@ -41,6 +41,14 @@ const codeResponse = (code: string, message = errorMessage(code)): Reply => ({
 
 function authorized(params: Params, state: EndpointState): boolean {
 	return params.ApiKey === state.options.apiKey && params.SecretKey === state.options.secretKey;
+}
+
+/** options.accountCode: the right keys of an account that cannot be used; every request refused. */
+export function accountRefusal(endpoint: Endpoint, params: Params, state: EndpointState): Reply | undefined {
+	const code = state.options.accountCode;
+	if (code === '' || !authorized(params, state)) return undefined;
+	if (endpoint === 'GetBalance_json') return { code, body: { Balance: 0, CodeResponse: code, ErrorMessage: errorMessage(code) } };
+	return endpoint === 'GetSendStatus' ? codeResponse(code) : codeResult(code);
 }
 
 /** Parameters worth keeping on a call: everything but the credentials. */

@@ -3,7 +3,7 @@ import type * as http from 'node:http';
 import type { TimerRegistry } from './timers';
 import type { Endpoint, FaultKind, FaultSpec } from './types';
 
-const FAULT_KINDS: readonly FaultKind[] = ['latency', 'http500', 'http503', 'reset', 'html', 'hang', 'echo'];
+const FAULT_KINDS: readonly FaultKind[] = ['latency', 'http500', 'http503', 'http408', 'http429', 'reset', 'html', 'hang', 'echo'];
 
 /** The eSMS code of an echo fault: not one the node knows, so its ErrorMessage reaches the error text. */
 export const ECHO_CODE = '150';
@@ -74,6 +74,14 @@ export async function applyFault(
 		case 'http503':
 			sendHtml(response, 503, '<html><body><h1>503 Service Unavailable</h1></body></html>');
 			return false;
+		case 'http408':
+			// What a proxy in front of eSMS answers when it gave up waiting for the request.
+			sendHtml(response, 408, '<html><body><h1>408 Request Timeout</h1></body></html>');
+			return false;
+		case 'http429':
+			// A proxy's or firewall's rate limit (eSMS's own is code 160 in a 200 answer).
+			sendHtml(response, 429, '<html><body><h1>429 Too Many Requests</h1></body></html>', { 'Retry-After': '1' });
+			return false;
 		case 'html':
 			sendHtml(response, 200, HTML_UNAVAILABLE);
 			return false;
@@ -96,7 +104,7 @@ export async function applyFault(
 	}
 }
 
-function sendHtml(response: http.ServerResponse, status: number, html: string): void {
-	response.writeHead(status, { 'Content-Type': 'text/html', 'Content-Length': Buffer.byteLength(html) });
+function sendHtml(response: http.ServerResponse, status: number, html: string, headers: http.OutgoingHttpHeaders = {}): void {
+	response.writeHead(status, { 'Content-Type': 'text/html', 'Content-Length': Buffer.byteLength(html), ...headers });
 	response.end(html);
 }

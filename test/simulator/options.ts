@@ -30,6 +30,7 @@ export function resolveOptions(options: SimulatorOptions = {}): EffectiveOptions
 		outcomeByLastDigit: options.outcomeByLastDigit ?? false,
 		omitSendStatus: options.omitSendStatus ?? false,
 		rateLimitPerSecond: options.rateLimitPerSecond ?? 0,
+		accountCode: options.accountCode ?? '',
 		quiet: options.quiet ?? true,
 	};
 	return Object.freeze(effective);

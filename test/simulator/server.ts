@@ -249,7 +249,7 @@ export class EsmsSimulator {
 			placeCall: (call) => this.calls.place(call),
 			getCall: (id) => this.calls.get(id),
 		};
-		const reply = this.answer(route.endpoint, route.host, params, state);
+		const reply = endpoints.accountRefusal(route.endpoint, params, state) ?? this.answer(route.endpoint, route.host, params, state);
 		return { status: 200, code: reply.code, body: reply.body };
 	}
 

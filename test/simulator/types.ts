@@ -58,6 +58,11 @@ export interface SimulatorOptions {
 	omitSendStatus?: boolean;
 	/** The account's requests per second over every endpoint; above it the answer is 160 (0 = no limit). */
 	rateLimitPerSecond?: number;
+	/**
+	 * An account that cannot be used: every request with the right keys is answered with this code
+	 * and does nothing ('143': not activated or locked; '102': no price list). '' (default): none.
+	 */
+	accountCode?: string;
 	/** No console output. */
 	quiet?: boolean;
 }
@@ -99,8 +104,11 @@ export interface CallbackAttempt {
 	time: number;
 }
 
-/** echo: a gateway whose ErrorMessage repeats the request it refused (query, body, and URL-encoded). */
-export type FaultKind = 'latency' | 'http500' | 'http503' | 'reset' | 'html' | 'hang' | 'echo';
+/**
+ * echo: a gateway whose ErrorMessage repeats the request it refused (query, body, and URL-encoded).
+ * http408, http429: a proxy or firewall in front of eSMS (request timeout, too many requests).
+ */
+export type FaultKind = 'latency' | 'http500' | 'http503' | 'http408' | 'http429' | 'reset' | 'html' | 'hang' | 'echo';
 
 export interface FaultSpec {
 	/** Default: any endpoint. */

@@ -7,6 +7,7 @@
 import { CALLER_ID, EsmsSimulator, type SimulatorOptions } from '../simulator';
 import { NODE_NAME, itemsOf, resumeExecution, rid, runWait, waitWorkflow } from './setup';
 import { WaitingWebhookServer } from './waiting-server';
+import { answeredCallbackRaw, answeredCallResult } from '../fixtures/call-result';
 
 const stops: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -62,6 +63,32 @@ test('the final callback resumes the execution; the next node receives the resul
 	]);
 	expect(sim.callbacks.filter((c) => c.status === 200).map((c) => c.sendStatus)).toEqual([2, 7, 5]);
 	expect(JSON.stringify(run.data.resultData)).not.toMatch(new RegExp(`signature|esmsWait|${token}`));
+});
+
+test("a final callback without SendStatus (eSMS's 2023 form) resumes the execution with the result", async () => {
+	const { n8n, sim } = await start({ omitSendStatus: true });
+	const wf = waitWorkflow(sim, {}, { executionId: 'exec-e2e-nss', webhookWaitingBaseUrl: n8n.baseUrl, collect: true });
+	const waiting = await runWait(wf);
+	expect(waiting.run.status).toBe('waiting');
+	n8n.save(wf, waiting.run.data);
+	const referenceId = waiting.outputOf(NODE_NAME)[0][0].json.referenceId as string;
+	const raw = answeredCallbackRaw(referenceId);
+	delete raw.SendStatus;
+
+	const run = await n8n.finished('exec-e2e-nss');
+	await sim.waitForIdle();
+	expect(run.status).toBe('success');
+	const expected = {
+		...answeredCallResult(referenceId), sendStatus: null, sendStatusLabel: 'Not reported', final: true,
+		requestId: rid('exec-e2e-nss'), phone: '0912345678', resultReceived: true, timedOut: false,
+		receivedAt: expect.stringMatching(ISO),
+		raw,
+	};
+	expect(itemsOf(run, 'Collect')).toEqual([expected]);
+	expect(itemsOf(run, NODE_NAME)).toEqual([expected]);
+	// One callback, without SendStatus, resumed it (n8n answers "Workflow was started").
+	expect(sim.callbacks.filter((c) => c.status === 200).map((c) => c.url.includes('SendStatus'))).toEqual([false]);
+	expect(n8n.answers.filter((a) => a.status !== 404).map((a) => [a.status, a.body])).toEqual([[200, { message: 'Workflow was started' }]]);
 });
 
 test('the stray "?" callback style resumes too', async () => {

@@ -14,6 +14,7 @@ import { EsmsSimulator, type CallbackStyle } from '../simulator';
 import { startCallbackReceiver, type CallbackReceiver } from '../simulator/test-helpers';
 import { NODE_NAME, engineFor, rid, runWait, waitWorkflow, type WaitWorkflow } from './setup';
 import { answeredCallbackRaw, answeredCallResult } from '../fixtures/call-result';
+import { normalizeCallResult } from '../../nodes/shared/callResult';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const stops: Array<() => Promise<void>> = [];
@@ -212,4 +213,43 @@ test('a repeated signature parameter (after a stray "?") is not leaked either', 
 	const { result } = await resume(waiting, `/webhook-waiting/exec-x?signature=tok1&ReferenceId=${referenceId}&SendStatus=5?signature=tok2`);
 	expect(result.workflowData).toBeDefined();
 	expect(JSON.stringify(result)).not.toMatch(/tok1|tok2|signature/);
+});
+
+describe('one rule for "final": the wait resumes exactly when the trigger and Get Status say final', () => {
+	// SendStatus as sent → resumes? Absent or empty is eSMS's 2023 callback form (no SendStatus): final.
+	const cases: Array<[string, string | undefined, boolean]> = [
+		['finished (5)', '5', true],
+		['waiting (2)', '2', false],
+		['sent, awaiting report (7)', '7', false],
+		['absent', undefined, true],
+		['empty', '', true],
+	];
+	test.each(cases)('SendStatus %s', async (_label, sendStatus, resumes) => {
+		const { waiting, referenceId } = await placeWaiting(`exec-final-${String(sendStatus)}`);
+		const fields = { ...answeredRaw(referenceId), SendStatus: sendStatus };
+		if (sendStatus === undefined) delete fields.SendStatus;
+		// The shared parser's verdict: what the trigger's "Only Final Results" and Get Status's `final` read.
+		expect(normalizeCallResult(fields).final).toBe(resumes);
+		const query = new URLSearchParams(fields as Record<string, string>).toString();
+		const { result, written } = await resume(waiting, `/webhook-waiting/exec-final?signature=t&esmsWait=1&${query}`);
+		expect(written).toEqual([]);
+		if (!resumes) {
+			expect(result).toEqual({ webhookResponse: { received: true, resumed: false } });
+			return;
+		}
+		const status = sendStatus === '5' ? 5 : null;
+		expect(result.workflowData).toEqual([
+			[
+				{
+					json: {
+						referenceId, answered: true, callStatus: 'answered', callStatusRaw: 'ANSWERED', durationSeconds: 99, keyPressed: '9',
+						price: 500, sentResult: true, callerId: '02871002454', sendStatus: status, sendStatusLabel: status === 5 ? 'Finished' : 'Not reported',
+						final: true, requestId: rid(`exec-final-${String(sendStatus)}`), phone: '0912345678', resultReceived: true, timedOut: false,
+						receivedAt: expect.stringMatching(ISO), raw: fields,
+					},
+					pairedItem: { item: 0 },
+				},
+			],
+		]);
+	});
 });

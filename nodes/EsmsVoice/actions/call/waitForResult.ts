@@ -15,7 +15,7 @@ import { NodeOperationError, WAIT_INDEFINITELY } from 'n8n-workflow';
 
 import { parseEsmsCallback } from '../../../shared/callback';
 import { toInstant } from '../../../shared/schedule';
-import { PARAM, SEND_STATUS_FINAL } from '../../../shared/wire';
+import { PARAM } from '../../../shared/wire';
 import { sendEsmsRequest } from '../../transport';
 import { RECORDING_WAIT_OPERATION, WAIT_OPERATIONS } from '../operations';
 import { loadOperationContext } from '../router';
@@ -227,8 +227,9 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 		);
 		return { webhookResponse: { received: true, resumed: false, reason: 'not the call this execution waits for' } };
 	}
-	if (result.sendStatus !== SEND_STATUS_FINAL) {
+	if (!result.final) {
 		// eSMS reports "waiting" (2) and "sent, awaiting report" (7) before the result: keep waiting.
+		// Final is the trigger's and Get Status's rule (isFinalSendStatus): 5, or no SendStatus at all.
 		return { webhookResponse: { received: true, resumed: false } };
 	}
 	const json: IDataObject = {
