@@ -2,7 +2,7 @@
 // callbacks keep it waiting, the final one resumes it; the stray-'?' callback style still resumes;
 // Limit Wait Time continues with the timed-out item when no result ever comes; another call's
 // result, or forged parameters, on the resume URL (with its valid token) resume nothing.
-import { CALLER_ID } from '../test/simulator';
+import { CALLER_ID } from '../simulator/src';
 import type { Execution } from './lib/n8n-client';
 import { nodeOutput } from './lib/n8n-client';
 import { setNode, webhookNodeOnReceived } from './lib/nodes';
