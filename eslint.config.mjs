@@ -30,7 +30,7 @@ const legacy = (name, files) => ({
 });
 
 export default [
-	{ ignores: ['dist/**', 'node_modules/**', 'test/**', 'e2e/**', 'bench/**', 'scripts/**'] },
+	{ ignores: ['dist/**', 'node_modules/**', 'simulator/**', 'test/**', 'e2e/**', 'bench/**', 'scripts/**'] },
 	{
 		files: ['**/*.ts'],
 		languageOptions: { parser: tsParser, parserOptions: { sourceType: 'module' } },

@@ -10,7 +10,7 @@ import type { INodeParameters } from 'n8n-workflow';
 import { EsmsApi } from '../credentials/EsmsApi.credentials';
 import { EsmsVoice } from '../nodes/EsmsVoice/EsmsVoice.node';
 import { MANUAL_TRIGGER_TYPE, chain, makeNode, registerCredentialTypes, runWorkflow } from '../test/helpers/engine';
-import { EsmsSimulator } from '../test/simulator';
+import { EsmsSimulator } from '../simulator/src';
 import { credentialsFor } from '../test/workflow/setup';
 import type { Row } from './engine-bench';
 

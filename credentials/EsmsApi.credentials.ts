@@ -73,7 +73,7 @@ export class EsmsApi implements ICredentialType {
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether to send requests somewhere other than eSMS itself, e.g. through a proxy or to the eSMS simulator that ships with this package',
+				'Whether to send requests somewhere other than eSMS itself, e.g. through a proxy or to the eSMS simulator (npx esms-voice-simulator, to try the nodes without an eSMS account)',
 		},
 		{
 			displayName: 'Voice Base URL',

@@ -1,7 +1,7 @@
 // Stops the shared n8n, then checks its whole log for the simulator's keys (they must never appear).
 import * as fs from 'node:fs';
 
-import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY } from '../test/simulator';
+import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY } from '../simulator/src';
 import type { N8nHandle } from './lib/n8n-process';
 
 export default async function globalTeardown(): Promise<void> {

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 
-import { CALLER_ID } from '../test/simulator';
+import { CALLER_ID } from '../simulator/src';
 import { N8nError, type N8nClient } from './lib/n8n-client';
 import { noOpNode, triggerNode, triggerUrl } from './lib/nodes';
 import { Scenario } from './lib/scenario';

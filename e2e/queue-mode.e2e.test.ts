@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { answeredCallResult, answeredTriggerItem, ISO_TIMESTAMP } from '../test/fixtures/call-result';
-import { CALLER_ID, DEFAULT_API_KEY, DEFAULT_SECRET_KEY } from '../test/simulator';
+import { CALLER_ID, DEFAULT_API_KEY, DEFAULT_SECRET_KEY } from '../simulator/src';
 import { nodeOutput } from './lib/n8n-client';
 import { noOpNode, setNode, TRIGGER_NODE, triggerNode, webhookNodeOnReceived } from './lib/nodes';
 import { QueueInstance, ROLES, type Role } from './lib/queue-mode';

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 
-import { CALLER_ID } from '../test/simulator';
+import { CALLER_ID } from '../simulator/src';
 import { N8nClient } from './lib/n8n-client';
 import { startN8n, type N8nHandle } from './lib/n8n-process';
 import { noOpNode, triggerNode, triggerUrl } from './lib/nodes';

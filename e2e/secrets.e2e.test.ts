@@ -1,7 +1,7 @@
 // Runs last (e2e/sequencer.js): after every other scenario, nothing n8n recorded — execution data,
 // errors, its log — contains the eSMS keys. Adds the failures most likely to drag a request URL (with
 // the keys in its query string) along: a refused connection and an HTTP 404 on a GET endpoint.
-import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY } from '../test/simulator';
+import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY } from '../simulator/src';
 import type { Execution } from './lib/n8n-client';
 import { freePort } from './lib/util';
 import { containsKeys, Scenario } from './lib/scenario';

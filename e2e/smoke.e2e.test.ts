@@ -1,7 +1,7 @@
 // Smoke test against a real n8n: the package loads, its credential test passes and fails (wrong keys,
 // a locked account, an answer that is not eSMS's), and a workflow using the eSMS Voice node runs
 // against the eSMS simulator.
-import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY, EsmsSimulator } from '../test/simulator';
+import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY, EsmsSimulator } from '../simulator/src';
 import { nodeOutput, type CreatedCredential } from './lib/n8n-client';
 import { connectN8n, type Connection } from './lib/shared';
 import { CREDENTIAL_TYPE, ESMS_NODE, NODE_TYPES, uniquePath, webhookToEsms } from './lib/workflows';

@@ -3,7 +3,7 @@
 // requests and intermediate statuses start none.
 import { randomUUID } from 'node:crypto';
 
-import { CALLER_ID } from '../test/simulator';
+import { CALLER_ID } from '../simulator/src';
 import { answeredTriggerItem } from '../test/fixtures/call-result';
 import { nodeOutput } from './lib/n8n-client';
 import { noOpNode, TRIGGER_NODE, triggerNode, triggerUrl } from './lib/nodes';

@@ -3,7 +3,7 @@
 // a final callback without SendStatus (eSMS's 2023 form) resumes it too;
 // Limit Wait Time continues with the timed-out item when no result ever comes; another call's
 // result, or forged parameters, on the resume URL (with its valid token) resume nothing.
-import { CALLER_ID } from '../test/simulator';
+import { CALLER_ID } from '../simulator/src';
 import type { Execution } from './lib/n8n-client';
 import { nodeOutput } from './lib/n8n-client';
 import { setNode, webhookNodeOnReceived } from './lib/nodes';

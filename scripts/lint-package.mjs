@@ -45,6 +45,10 @@ try {
 	for (const file of [...manifest.n8n.nodes, ...manifest.n8n.credentials]) {
 		if (!files.some((f) => f.path === file)) throw new Error(`${file} (listed in package.json n8n) is not in the tarball`);
 	}
+	// The simulator is its own package (simulator/, published separately): none of it ships here.
+	const simulatorFiles = files.filter((f) => /(^|\/)simulator\/|EsmsSimulator|esms-voice-simulator/i.test(f.path));
+	if (simulatorFiles.length > 0) throw new Error(`the tarball holds simulator files: ${simulatorFiles.map((f) => f.path).join(', ')}`);
+	if (Object.keys(manifest.dependencies ?? {}).length > 0) throw new Error('the package has runtime dependencies');
 	process.exitCode = findings === 0 ? 0 : 1;
 } finally {
 	rmSync(work, { recursive: true, force: true });

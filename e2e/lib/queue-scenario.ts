@@ -1,6 +1,6 @@
 // The queue-mode suite's view of its instance: simulators with credentials, workflows, and polling
 // on executions (which a worker, not the process that was called, writes).
-import type { EsmsSimulator, SimulatorOptions } from '../../test/simulator';
+import type { EsmsSimulator, SimulatorOptions } from '../../simulator/src';
 import type { Execution, N8nClient, WorkflowJson } from './n8n-client';
 import type { QueueInstance } from './queue-mode';
 import { startSimulatorWithCredential, type SimulatorWithCredential } from './scenario';

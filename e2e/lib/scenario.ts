@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 
-import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY, EsmsSimulator, type SimulatorOptions } from '../../test/simulator';
+import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY, EsmsSimulator, type SimulatorOptions } from '../../simulator/src';
 import type { CreatedCredential, Execution, N8nClient, WorkflowJson } from './n8n-client';
 import { connectN8n, type Connection } from './shared';
 import { poll, sleep } from './util';

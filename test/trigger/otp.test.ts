@@ -5,7 +5,7 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 
-import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY, EsmsSimulator, type SimulatorOptions } from '../simulator';
+import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY, EsmsSimulator, type SimulatorOptions } from '../../simulator/src';
 import { answeredTriggerItem, deliveredOtpResult } from '../fixtures/call-result';
 import { ISO, rawGet, startTrigger, type TriggerServer } from './trigger-server';
 

@@ -2,7 +2,7 @@
  * Simulator → trigger: a call placed on the eSMS simulator with the trigger's URL as CallbackUrl;
  * the simulator calls back (with retries) over HTTP like eSMS, the trigger starts one execution.
  */
-import { CALLER_ID, DEFAULT_API_KEY, DEFAULT_SECRET_KEY, EsmsSimulator, type SimulatorOptions } from '../simulator';
+import { CALLER_ID, DEFAULT_API_KEY, DEFAULT_SECRET_KEY, EsmsSimulator, type SimulatorOptions } from '../../simulator/src';
 import { startTrigger, type TriggerServer } from './trigger-server';
 import { answeredCallbackRaw, answeredTriggerItem } from '../fixtures/call-result';
 

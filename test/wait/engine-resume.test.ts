@@ -4,7 +4,7 @@
  * the execution continues and Collect receives the call result. And the time-limit path, where
  * n8n continues with the timed-out item the node left on its stack entry.
  */
-import { CALLER_ID, EsmsSimulator, type SimulatorOptions } from '../simulator';
+import { CALLER_ID, EsmsSimulator, type SimulatorOptions } from '../../simulator/src';
 import { NODE_NAME, itemsOf, resumeExecution, rid, runWait, waitWorkflow } from './setup';
 import { WaitingWebhookServer } from './waiting-server';
 import { answeredCallbackRaw, answeredCallResult } from '../fixtures/call-result';

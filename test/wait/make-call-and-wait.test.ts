@@ -8,7 +8,7 @@ import { NodeApiError, NodeHelpers, WAIT_INDEFINITELY } from 'n8n-workflow';
 
 import { executeMakeCallAndWait } from '../../nodes/EsmsVoice/actions/call/waitForResult';
 import { EsmsVoice } from '../../nodes/EsmsVoice/EsmsVoice.node';
-import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY } from '../simulator';
+import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY } from '../../simulator/src';
 import { NODE_NAME, rid, runWait, useSimulator, waitWorkflow } from './setup';
 
 const handle = useSimulator();

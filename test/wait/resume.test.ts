@@ -10,8 +10,8 @@ import type { IDataObject, INode, IRunExecutionData, IWebhookData, IWebhookRespo
 import { RESUME_WEBHOOKS } from '../../nodes/EsmsVoice/actions/call/waitForResult';
 import { EsmsVoice } from '../../nodes/EsmsVoice/EsmsVoice.node';
 import { withLogCapture, type LogEntry } from '../helpers/bootstrap';
-import { EsmsSimulator, type CallbackStyle } from '../simulator';
-import { startCallbackReceiver, type CallbackReceiver } from '../simulator/test-helpers';
+import { EsmsSimulator, type CallbackStyle } from '../../simulator/src';
+import { startCallbackReceiver, type CallbackReceiver } from '../../simulator/test/helpers';
 import { NODE_NAME, engineFor, rid, runWait, waitWorkflow, type WaitWorkflow } from './setup';
 import { answeredCallbackRaw, answeredCallResult } from '../fixtures/call-result';
 import { normalizeCallResult } from '../../nodes/shared/callResult';

@@ -27,7 +27,7 @@ import { ensureEngineInitialised, withLogCapture, type LogEntry } from '../helpe
 import { CredentialTypeRegistry, TestCredentialsHelper } from '../helpers/credentials';
 import { MANUAL_TRIGGER_TYPE, chain, makeNode, registerCredentialTypes, runWorkflow, type RunResult } from '../helpers/engine';
 import { TestNodeTypes } from '../helpers/node-types';
-import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY, EsmsSimulator, type SimulatorOptions } from '../simulator';
+import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY, EsmsSimulator, type SimulatorOptions } from '../../simulator/src';
 
 registerCredentialTypes([new EsmsApi()]);
 

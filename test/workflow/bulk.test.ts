@@ -1,4 +1,4 @@
-import type { RecordedRequest } from '../simulator';
+import type { RecordedRequest } from '../../simulator/src';
 import { MAKE_CALL, acceptedCalls, makeCallParams, rid, runEsms, useSimulator } from './setup';
 
 const h = useSimulator();

@@ -6,7 +6,7 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 
-import { ECHO_CODE } from '../simulator/faults';
+import { ECHO_CODE } from '../../simulator/src';
 import { API_KEY, SECRET_KEY, deepText, makeCallParams, runEsms, useSimulator } from './setup';
 import { runWait, waitWorkflow } from '../wait/setup';
 

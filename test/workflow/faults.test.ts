@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 
-import type { FaultKind } from '../simulator';
-import { EsmsSimulator } from '../simulator';
+import type { FaultKind } from '../../simulator/src';
+import { EsmsSimulator } from '../../simulator/src';
 import { KEYS_QS, MAKE_CALL, acceptedCalls, makeCallParams, rid, runEsms, useSimulator } from './setup';
 
 const h = useSimulator();

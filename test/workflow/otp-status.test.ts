@@ -4,9 +4,9 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 
-import { EsmsSimulator } from '../simulator';
+import { EsmsSimulator } from '../../simulator/src';
 import { deliveredOtpResult, deliveredOtpStatusRaw } from '../fixtures/call-result';
-import { getVoiceJson, postRestJson } from '../simulator/test-helpers';
+import { getVoiceJson, postRestJson } from '../../simulator/test/helpers';
 import { API_KEY, KEYS_QS, SECRET_KEY, runEsms, useSimulator } from './setup';
 
 const h = useSimulator({ callDelayMs: 30 });

@@ -3,7 +3,7 @@
  * passing, so handled like a 5xx. Sent again where a repeat cannot place a second call (read-only
  * requests, calls with a request ID); a call without a request ID is not sent again.
  */
-import type { FaultKind } from '../simulator';
+import type { FaultKind } from '../../simulator/src';
 import { API_KEY, KEYS_QS, MAKE_CALL, SECRET_KEY, acceptedCalls, deepText, makeCallParams, rid, runEsms, useSimulator } from './setup';
 
 const h = useSimulator();

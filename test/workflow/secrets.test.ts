@@ -1,7 +1,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
-import { EsmsSimulator } from '../simulator';
-import type { FaultSpec } from '../simulator';
+import { EsmsSimulator } from '../../simulator/src';
+import type { FaultSpec } from '../../simulator/src';
 import { API_KEY, SECRET_KEY, deepText, leakedMarkers, makeCallParams, runEsms, useSimulator, type EsmsRun } from './setup';
 
 const h = useSimulator({ callDelayMs: 5 });

@@ -11,7 +11,7 @@ import { deriveRequestId } from '../../nodes/EsmsVoice/actions/common';
 import { EsmsVoice } from '../../nodes/EsmsVoice/EsmsVoice.node';
 import { MANUAL_TRIGGER_TYPE, chain, makeNode, registerCredentialTypes, runWorkflow, type LogEntry } from '../helpers/engine';
 import type { RunOptions, RunResult } from '../helpers/engine';
-import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY, EsmsSimulator, type SimulatorOptions } from '../simulator';
+import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY, EsmsSimulator, type SimulatorOptions } from '../../simulator/src';
 
 registerCredentialTypes([new EsmsApi()]);
 

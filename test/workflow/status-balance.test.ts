@@ -1,7 +1,7 @@
 import type { INodeParameters } from 'n8n-workflow';
 
-import { EsmsSimulator } from '../simulator';
-import { getVoiceJson } from '../simulator/test-helpers';
+import { EsmsSimulator } from '../../simulator/src';
+import { getVoiceJson } from '../../simulator/test/helpers';
 import { API_KEY, KEYS_QS, SECRET_KEY, deepText, runEsms, useSimulator } from './setup';
 
 const h = useSimulator({ callDelayMs: 30 });

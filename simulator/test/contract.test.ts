@@ -1,8 +1,8 @@
-// The simulator follows eSMS's documented contract (second reading of the docs, see README "The
-// eSMS simulator"): parameter names in any case, IDs in any case, GetSendStatus's 101 shape, the
+// The simulator follows eSMS's documented contract (second reading of the docs, see
+// simulator/README.md "What it simulates"): parameter names in any case, IDs in any case, GetSendStatus's 101 shape, the
 // docs' placeholder callback style, voice OTP as an SMS-type message, the rate limit, every code.
-import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY, EsmsSimulator, type SimulatorOptions } from './simulator';
-import { getVoiceJson, postRestJson, startCallbackReceiver, type CallbackReceiver } from './simulator/test-helpers';
+import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY, EsmsSimulator, type SimulatorOptions } from '../src';
+import { getVoiceJson, postRestJson, startCallbackReceiver, type CallbackReceiver } from './helpers';
 
 const KEYS = { ApiKey: DEFAULT_API_KEY, SecretKey: DEFAULT_SECRET_KEY };
 const OTP_ID = /^[0-9a-f]{35}$/;

@@ -1,5 +1,5 @@
-import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY, EsmsSimulator, type SimulatorOptions } from './simulator';
-import { getVoice, getVoiceJson, postRestJson, startCallbackReceiver, type CallbackReceiver } from './simulator/test-helpers';
+import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY, EsmsSimulator, type SimulatorOptions } from '../src';
+import { getVoice, getVoiceJson, postRestJson, startCallbackReceiver, type CallbackReceiver } from './helpers';
 
 const KEYS = { ApiKey: DEFAULT_API_KEY, SecretKey: DEFAULT_SECRET_KEY };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

@@ -1,8 +1,9 @@
-// `npm run simulator`: run the eSMS simulator standalone, e.g. to point a local n8n at it.
+#!/usr/bin/env node
+// The `esms-voice-simulator` command: run the eSMS simulator standalone, e.g. to point a local n8n at it.
 import { EsmsSimulator } from './server';
 import type { SimulatorOptions } from './types';
 
-const USAGE = `usage: npm run simulator -- [--port N] [--delay MS] [--intermediate] [--rate N] [--no-send-status] [--api-key K] [--secret-key K]
+const USAGE = `usage: esms-voice-simulator [--port N] [--delay MS] [--intermediate] [--rate N] [--no-send-status] [--api-key K] [--secret-key K]
 
   --port N          port on 127.0.0.1 (default 8797, or env ESMS_SIM_PORT)
   --delay MS        time from an accepted call to its result (default 200)
@@ -10,7 +11,8 @@ const USAGE = `usage: npm run simulator -- [--port N] [--delay MS] [--intermedia
   --rate N          the account's requests per second; above it eSMS answers 160 (default 0 = no limit)
   --no-send-status  callbacks without SendStatus, as eSMS's 2023 callback page describes them
   --api-key K       ApiKey to accept (default SIM-API-KEY-0001)
-  --secret-key K    SecretKey to accept (default SIM-SECRET-KEY-0001)`;
+  --secret-key K    SecretKey to accept (default SIM-SECRET-KEY-0001)
+  --help            this text`;
 
 function parseArgs(argv: string[]): SimulatorOptions {
 	const options: SimulatorOptions = { quiet: false, outcomeByLastDigit: true, port: 8797 };
@@ -75,8 +77,9 @@ async function main(): Promise<void> {
 	const o = simulator.options;
 	// These are the simulator's own test keys; showing them is how a user knows what to enter.
 	console.log(`eSMS simulator listening on ${simulator.url}
-  voice base URL: ${simulator.voiceBaseUrl}
-  rest base URL:  ${simulator.restBaseUrl}
+In n8n's eSMS API credential, turn on Use Custom Base URLs and enter:
+  Voice Base URL: ${simulator.voiceBaseUrl}
+  REST Base URL:  ${simulator.restBaseUrl}
   ApiKey:         ${o.apiKey}
   SecretKey:      ${o.secretKey}
   recordings (MakeCallRecord_V2 TemplateId):  ${o.recordings.join(', ')}

@@ -1,6 +1,6 @@
 // Small helpers for tests that drive the simulator over HTTP (global fetch, Node 20).
 import * as http from 'node:http';
-import type { EsmsSimulator } from './server';
+import type { EsmsSimulator } from '../src';
 
 export interface CallbackReceiver {
 	url: string;

@@ -2,6 +2,7 @@
 export { EsmsSimulator } from './server';
 export { DEFAULT_API_KEY, DEFAULT_SECRET_KEY, outcomeForLastDigit } from './options';
 export { CALLER_ID } from './callbacks';
+export { ECHO_CODE } from './faults';
 export type {
 	CallbackAttempt,
 	CallbackStyle,
