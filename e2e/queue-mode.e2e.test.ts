@@ -8,13 +8,15 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import { deliveryKey, parseEsmsCallback } from '../nodes/shared/callback';
+import { deliveryToken } from '../nodes/EsmsVoiceTrigger/deliveries';
 import { answeredCallResult, answeredTriggerItem, ISO_TIMESTAMP } from '../test/fixtures/call-result';
 import { CALLER_ID, DEFAULT_API_KEY, DEFAULT_SECRET_KEY } from '../simulator/src';
 import { nodeOutput } from './lib/n8n-client';
 import { noOpNode, setNode, TRIGGER_NODE, triggerNode, webhookNodeOnReceived } from './lib/nodes';
 import { QueueInstance, ROLES, type Role } from './lib/queue-mode';
 import { QueueScenario, type QueueSimulator } from './lib/queue-scenario';
-import { missingServices, missingServicesMessage } from './lib/queue-services';
+import { missingServices, missingServicesMessage, savedStaticData } from './lib/queue-services';
 import { resolveRuntime } from './lib/runtime';
 import { maskKeys } from './lib/scenario';
 import { poll, sleep } from './lib/util';
@@ -208,14 +210,31 @@ describeQueue(`eSMS Voice in n8n ${N8N_VERSION} queue mode (main + worker + 2 we
 	});
 
 	/**
-	 * Delivers each callback to webhook-1 and waits for its execution to finish before the next,
-	 * restarts webhook-1, then re-sends every callback to the restarted processor and to the other one.
+	 * The callbacks (by reference ID) that the record saved in the workflow's static data holds, read
+	 * from PostgreSQL, fingerprinted exactly as the trigger does it.
+	 */
+	async function remembered(workflowId: string, referenceIds: string[]): Promise<string[]> {
+		const saved = await savedStaticData(instance.database, workflowId);
+		const record = (saved?.[`node:${TRIGGER_NODE}`] as { deliveries?: { slots?: Record<string, string> } } | undefined)?.deliveries;
+		const text = Object.values(record?.slots ?? {}).join('');
+		const tokens = new Set(Array.from({ length: text.length / 8 }, (_, i) => text.slice(i * 8, i * 8 + 8)));
+		return referenceIds.filter((referenceId) => {
+			const { result } = parseEsmsCallback(`/?${answeredQuery(referenceId)}`);
+			return tokens.has(deliveryToken(deliveryKey({ kind: 'call', ...result! })));
+		});
+	}
+
+	/**
+	 * Delivers each callback to webhook-1 (one at a time, each execution finished before the next,
+	 * or all at once), then, for 'all at once', one more callback once those executions have
+	 * finished; restarts webhook-1, then re-sends every callback to the restarted processor and to
+	 * the other one.
 	 */
 	async function deliverRestartRepeat(
 		label: string,
 		distinct: string[],
 		delivery: 'one at a time' | 'all at once',
-	): Promise<{ again: unknown[]; ids: string[]; after: string[] }> {
+	): Promise<{ again: unknown[]; ids: string[]; after: string[]; missingAfterBurst: string[] }> {
 		const trigger = await triggerWorkflow(label);
 		const firsts: Array<{ status: number; body: unknown }> = [];
 		if (delivery === 'all at once') firsts.push(...(await Promise.all(distinct.map((referenceId) => get(trigger.url('webhook-1', referenceId))))));
@@ -224,37 +243,54 @@ describeQueue(`eSMS Voice in n8n ${N8N_VERSION} queue mode (main + worker + 2 we
 			await scenario.withStatus((await scenario.atLeast(trigger.workflowId, index + 1))[index]);
 		}
 		expect(firsts.map((first) => [first.status, JSON.stringify(first.body) === JSON.stringify(REPEATED)])).toEqual(distinct.map(() => [200, false]));
-		const ids = await scenario.atLeast(trigger.workflowId, distinct.length);
+		let ids = await scenario.atLeast(trigger.workflowId, distinct.length);
 		await Promise.all(ids.map((id) => scenario.withStatus(id)));
+		// Every execution has ended, so n8n has applied each one's save of the static data (it saves
+		// before it marks the execution finished).
+		const kept = await remembered(trigger.workflowId, distinct);
+		const missing = distinct.filter((referenceId) => !kept.includes(referenceId));
+		let all = distinct;
+		if (delivery === 'all at once') {
+			// The next started callback: its execution's save carries everything the worker recorded.
+			const next = randomUUID();
+			expect(await get(trigger.url('webhook-1', next))).toEqual({ status: 200, body: { received: true, started: true } });
+			ids = await scenario.atLeast(trigger.workflowId, distinct.length + 1);
+			await Promise.all(ids.map((id) => scenario.withStatus(id)));
+			all = [...distinct, next];
+			expect(await remembered(trigger.workflowId, all)).toEqual(all);
+		}
 
 		await instance.restartRole('webhook-1');
 		const again: unknown[] = [];
-		for (const referenceId of distinct) {
+		for (const referenceId of all) {
 			for (const role of WEBHOOKS) again.push(await get(trigger.url(role, referenceId)));
 		}
 		const after = await scenario.idsAfterSettling(trigger.workflowId);
 		const started = await Promise.all(ids.map(async (id) => nodeOutput(await scenario.withStatus(id), TRIGGER_NODE)[0]));
 		const byReference = (a: Record<string, unknown>, b: Record<string, unknown>): number => String(a.referenceId).localeCompare(String(b.referenceId));
-		expect(started.sort(byReference)).toEqual([...distinct].sort().map((referenceId) => answeredTriggerItem(referenceId)));
-		return { again, ids, after };
+		expect(started.sort(byReference)).toEqual([...all].sort().map((referenceId) => answeredTriggerItem(referenceId)));
+		return { again, ids, after, missingAfterBurst: missing };
 	}
 
 	test('a webhook processor restarted between a delivery and its repeat: still one execution', async () => {
 		const distinct = [randomUUID(), randomUUID(), randomUUID()];
-		const { again, ids, after } = await deliverRestartRepeat('trigger restart', distinct, 'one at a time');
+		const { again, ids, after, missingAfterBurst } = await deliverRestartRepeat('trigger restart', distinct, 'one at a time');
+		expect(missingAfterBurst).toEqual([]);
 		expect(again).toEqual(again.map(() => ({ status: 200, body: REPEATED })));
 		expect(after).toEqual(ids);
 	}, 120_000);
 
-	// KNOWN GAP, skipped because it is timing-dependent (issue 8's note): callbacks that arrive
-	// together run as concurrent executions on the worker, and n8n saves each execution's copy of the
-	// static data when it ends. Seen: execution 43 saved 3 ms after 44 without 44's record. The record
-	// is serialised when n8n saves it (deliveries.ts, LiveRecord), which made this pass in 2 of 3 full
-	// runs, but a CI run still saw 1 of 10 callbacks missing from the saved record, so its re-sends
-	// after a webhook-processor restart started 2 executions. README ("Repeated deliveries") says so.
-	test.skip('…also for callbacks that arrive together (concurrent executions on the worker)', async () => {
+	// Callbacks that arrive together run as concurrent executions on the worker. In n8n 2.41 a
+	// worker's execution starts with empty static data (the execution's stored workflow has none) and
+	// saves its copy, replacing the workflow's, when it ends; the saves of concurrent executions can
+	// be applied in another order than n8n serialised them (the worker's database pool), so the
+	// saved record can lack the last ones until the next started callback's save (README "Repeated
+	// deliveries" bounds this). Asserted: after that next callback the record is complete and every
+	// re-send, to either processor, starts nothing.
+	test('…also for callbacks that arrive together (concurrent executions on the worker), once the next callback has started', async () => {
 		const distinct = Array.from({ length: 10 }, () => randomUUID());
-		const { again, ids, after } = await deliverRestartRepeat('trigger restart together', distinct, 'all at once');
+		const { again, ids, after, missingAfterBurst } = await deliverRestartRepeat('trigger restart together', distinct, 'all at once');
+		console.log(`[e2e] queue mode: ${missingAfterBurst.length} of ${distinct.length} concurrent first deliveries missing from the saved record until the next started callback`);
 		expect(again).toEqual(again.map(() => ({ status: 200, body: REPEATED })));
 		expect(after).toEqual(ids);
 	}, 120_000);

@@ -82,9 +82,9 @@ function n8nModule<T>(name: string): T {
 	return requireFromN8n(name) as T;
 }
 
-async function withPostgres<T>(work: (client: PgClient) => Promise<T>): Promise<T> {
+async function withPostgres<T>(work: (client: PgClient) => Promise<T>, database = 'postgres'): Promise<T> {
 	const { Client } = n8nModule<{ Client: new (config: object) => PgClient }>('pg');
-	const client = new Client({ host: POSTGRES.host, port: POSTGRES.port, user: POSTGRES.user, database: 'postgres' });
+	const client = new Client({ host: POSTGRES.host, port: POSTGRES.port, user: POSTGRES.user, database });
 	await client.connect();
 	try {
 		return await work(client);
@@ -114,6 +114,15 @@ export async function createDatabase(): Promise<string> {
 		await client.query(`CREATE DATABASE "${name}"`);
 	});
 	return name;
+}
+
+/** A workflow's static data as n8n saved it (the suite's own database), or null when it has none. */
+export async function savedStaticData(database: string, workflowId: string): Promise<Record<string, unknown> | null> {
+	if (!database.startsWith(DB_PREFIX)) throw new Error(`refusing to read ${database}: not a database of this suite`);
+	return await withPostgres(async (client) => {
+		const { rows } = await client.query('SELECT "staticData" AS data FROM workflow_entity WHERE id = $1', [workflowId]);
+		return (rows[0]?.data as Record<string, unknown> | null | undefined) ?? null;
+	}, database);
 }
 
 export async function dropDatabase(name: string): Promise<void> {

@@ -109,9 +109,11 @@ export class EsmsVoiceTrigger implements INodeType {
 
 	/**
 	 * n8n runs the start node of every execution it starts, so this runs once per started callback,
-	 * on the execution's static data (read from the database when the execution starts). n8n saves
-	 * that copy when the execution ends (the `workflowExecuteAfter` hook: main process, or the worker
-	 * in queue mode) if it changed: this is what makes the record durable on every n8n version.
+	 * on the execution's static data, and saves that copy when the execution ends (the
+	 * `workflowExecuteAfter` hook) if it changed: this is what makes the record durable on every n8n
+	 * version. The copy is read from the database when the execution starts in the main process; on
+	 * a queue-mode worker (2.41) it starts empty, so the worker saves what it recorded itself
+	 * (README "Repeated deliveries" says what that means).
 	 */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
