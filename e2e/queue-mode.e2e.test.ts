@@ -171,6 +171,13 @@ describeQueue(`eSMS Voice in n8n ${N8N_VERSION} queue mode (main + worker + 2 we
 				if (wait > 0 && dueOnly) continue;
 				if (wait > 0) await sleep(wait);
 				pending.splice(pending.indexOf(repeat), 1);
+				if (repeat.to === 'other') {
+					// The documented window (README, Repeated deliveries): another process knows the delivery
+					// once its execution has ended (the worker saves the record first). On a loaded machine
+					// that can take longer than RESEND_AFTER_MS, so wait for it rather than for the clock.
+					await scenario.atLeast(trigger.workflowId, answeredAt.length, 60_000);
+					await scenario.allFinished(trigger.workflowId, 60_000);
+				}
 				const to = processorOf(repeat.to === 'same' ? repeat.of : repeat.of + 1);
 				const gapMs = Date.now() - answeredAt[repeat.of];
 				sent.push({ index: repeat.of, to, ...(await get(trigger.url(to, distinct[repeat.of]))), repeat: true, gapMs });
