@@ -58,7 +58,7 @@ try {
 	const extras = files.filter((f) => /\.(map|d\.ts)$/.test(f.path));
 	if (extras.length > 0) throw new Error(`the tarball holds source maps or type declarations: ${extras.map((f) => f.path).join(', ')}`);
 	if (size > MAX_PACKED_BYTES) {
-		throw new Error(`the packed tarball is ${kib(size)}, more than ${kib(MAX_PACKED_BYTES)}: see what `npm pack --dry-run` lists`);
+		throw new Error(`the packed tarball is ${kib(size)}, more than ${kib(MAX_PACKED_BYTES)}: see what "npm pack --dry-run" lists`);
 	}
 	process.exitCode = findings === 0 ? 0 : 1;
 } finally {
