@@ -67,6 +67,10 @@ describe('the package as installed in n8n', () => {
 		// Only what `files` publishes: no sources, no tests.
 		expect(fs.existsSync(path.join(n8n.packagePath, 'nodes'))).toBe(false);
 		expect(fs.existsSync(path.join(n8n.packagePath, 'test'))).toBe(false);
+		// Only what n8n loads from dist/: JavaScript, codex files and icons (no source maps, no declarations).
+		const dist = fs.readdirSync(path.join(n8n.packagePath, 'dist'), { recursive: true, withFileTypes: true });
+		const extensions = new Set(dist.filter((entry) => entry.isFile()).map((entry) => path.extname(entry.name)));
+		expect([...extensions].sort()).toEqual(['.js', '.json', '.svg']);
 		const nodesManifest = JSON.parse(fs.readFileSync(path.join(n8n.packagePath, '..', '..', 'package.json'), 'utf8')) as {
 			dependencies: Record<string, string>;
 		};

@@ -1,7 +1,8 @@
 // The scanner's lint rule set on what users install: `npm pack` this (built) package, unpack the
 // tarball into a temp folder and lint its files (the compiled JavaScript and package.json) with
 // @n8n/eslint-plugin-community-nodes' recommended rules, every finding an error. n8n's package scanner
-// reads the published tarball, not the TypeScript sources, so both must be clean.
+// reads the published tarball, not the TypeScript sources, so both must be clean. Also what the
+// tarball may hold: no simulator, no maps or declarations, no runtime dependencies, at most 60 KiB.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,10 +13,13 @@ import { ESLint } from 'eslint';
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 
 const root = new URL('..', import.meta.url).pathname;
+/** What a user downloads for the nodes: the packed tarball stays under this. */
+const MAX_PACKED_BYTES = 60 * 1024;
+const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 const work = mkdtempSync(join(tmpdir(), 'esms-lint-package-'));
 const npmEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
 try {
-	const [{ filename, files }] = JSON.parse(
+	const [{ filename, files, size, unpackedSize }] = JSON.parse(
 		execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: root, env: npmEnv, encoding: 'utf8' }),
 	);
 	const unpacked = join(work, 'package');
@@ -40,7 +44,7 @@ try {
 	if (text) console.log(text.replaceAll(unpacked, `<${filename}>`));
 	const manifest = JSON.parse(readFileSync(join(unpacked, 'package.json'), 'utf8'));
 	console.log(
-		`lint:package: ${filename} (${files.length} files), ${linted} linted with ${Object.keys(rules).length} scanner rules: ${findings} finding(s)`,
+		`lint:package: ${filename} (${kib(size)} packed, ${kib(unpackedSize)} unpacked, ${files.length} files), ${linted} linted with ${Object.keys(rules).length} scanner rules: ${findings} finding(s)`,
 	);
 	for (const file of [...manifest.n8n.nodes, ...manifest.n8n.credentials]) {
 		if (!files.some((f) => f.path === file)) throw new Error(`${file} (listed in package.json n8n) is not in the tarball`);
@@ -49,6 +53,13 @@ try {
 	const simulatorFiles = files.filter((f) => /(^|\/)simulator\/|EsmsSimulator|esms-voice-simulator/i.test(f.path));
 	if (simulatorFiles.length > 0) throw new Error(`the tarball holds simulator files: ${simulatorFiles.map((f) => f.path).join(', ')}`);
 	if (Object.keys(manifest.dependencies ?? {}).length > 0) throw new Error('the package has runtime dependencies');
+	// n8n loads only the JavaScript, the codex files and the icons: maps and declarations would only
+	// make every install bigger (tsconfig.build.json turns them off).
+	const extras = files.filter((f) => /\.(map|d\.ts)$/.test(f.path));
+	if (extras.length > 0) throw new Error(`the tarball holds source maps or type declarations: ${extras.map((f) => f.path).join(', ')}`);
+	if (size > MAX_PACKED_BYTES) {
+		throw new Error(`the packed tarball is ${kib(size)}, more than ${kib(MAX_PACKED_BYTES)}: see what "npm pack --dry-run" lists`);
+	}
 	process.exitCode = findings === 0 ? 0 : 1;
 } finally {
 	rmSync(work, { recursive: true, force: true });

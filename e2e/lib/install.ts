@@ -2,7 +2,7 @@
 // registry, and installed into `<user folder>/.n8n/nodes` with the steps of n8n's community-package
 // installer (n8n 2.41.1 modules/community-packages/community-packages.service.js, downloadPackage).
 // Why not n8n's own install endpoint: it refuses any registry but registry.npmjs.org unless the
-// instance holds the enterprise licence for custom registries (see README, Development).
+// instance holds the enterprise licence for custom registries (see docs/development.md).
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
