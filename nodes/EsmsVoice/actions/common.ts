@@ -5,7 +5,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { WAIT_OPERATIONS } from './operations';
 import { originalExecutionId } from './retriedExecution';
 import { requireCallbackUrl, requireRequestId, requireSchedule, isBlank } from './validate';
-import type { SendDateStyle } from '../../shared/schedule';
+import type { SendDateStyle } from './schedule';
 import { PARAM } from '../../shared/wire';
 
 /**

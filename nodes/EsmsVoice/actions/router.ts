@@ -6,8 +6,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { mapWithConcurrency } from '../../shared/concurrency';
-import { redactSecrets } from '../../shared/redact';
+import { mapWithConcurrency } from './concurrency';
+import { redactSecrets } from '../transport/redact';
 import { loadTransportSettings, RATE_LIMIT_RETRIES, sendEsmsRequest } from '../transport';
 import { getBalance } from './account/getBalance.operation';
 import { getStatus } from './call/getStatus.operation';

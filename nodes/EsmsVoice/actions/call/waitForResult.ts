@@ -14,7 +14,7 @@ import type {
 import { NodeOperationError, WAIT_INDEFINITELY } from 'n8n-workflow';
 
 import { parseEsmsCallback } from '../../../shared/callback';
-import { toInstant } from '../../../shared/schedule';
+import { toInstant } from '../schedule';
 import { PARAM } from '../../../shared/wire';
 import { sendEsmsRequest } from '../../transport';
 import { RECORDING_WAIT_OPERATION, WAIT_OPERATIONS } from '../operations';
