@@ -11,7 +11,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { nodeProperties, OPERATION_TITLES } from './actions/descriptions';
 import { WAIT_OPERATIONS } from './actions/operations';
 import { executeMakeCallAndWait, RESUME_WEBHOOKS, resumeOnCallback } from './actions/call/waitForResult';
-import { ITEM_OPERATIONS, runItemOperation } from './actions/router';
+import { ITEM_OPERATIONS, runItemOperation } from './actions/runItemOperation';
 
 export class EsmsVoice implements INodeType {
 	description: INodeTypeDescription = {

@@ -18,7 +18,7 @@ import { toInstant } from '../schedule';
 import { PARAM } from '../../../shared/wire';
 import { sendEsmsRequest } from '../../transport';
 import { RECORDING_WAIT_OPERATION, WAIT_OPERATIONS } from '../operations';
-import { loadOperationContext } from '../router';
+import { loadOperationContext } from '../runItemOperation';
 import type { OperationContext, PreparedRequest } from '../types';
 import { inputError, requireInteger } from '../validate';
 import { buildRecordingCallParams } from './makeCall.operation';
