@@ -6,12 +6,11 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { nodeProperties, OPERATION_TITLES } from './actions/descriptions';
-import { WAIT_OPERATIONS } from './actions/operations';
-import { executeMakeCallAndWait, RESUME_WEBHOOKS, resumeOnCallback } from './actions/call/waitForResult';
-import { ITEM_OPERATIONS, runItemOperation } from './actions/runItemOperation';
+import { RESUME_WEBHOOKS, resumeOnCallback } from './actions/call/waitForResult';
+import { router } from './actions/router';
 
 export class EsmsVoice implements INodeType {
 	description: INodeTypeDescription = {
@@ -33,16 +32,7 @@ export class EsmsVoice implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const resource = this.getNodeParameter('resource', 0) as string;
-		const operation = this.getNodeParameter('operation', 0) as string;
-		if (resource === 'call' && WAIT_OPERATIONS.includes(operation)) {
-			return await executeMakeCallAndWait.call(this, operation);
-		}
-		const itemOperation = ITEM_OPERATIONS[resource]?.[operation];
-		if (!itemOperation) {
-			throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
-		}
-		return await runItemOperation.call(this, itemOperation);
+		return await router.call(this);
 	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {

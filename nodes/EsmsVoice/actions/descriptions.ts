@@ -2,7 +2,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { requestSettingsOption } from './common';
-import { ITEM_OPERATIONS } from './runItemOperation';
+import { ITEM_OPERATIONS } from './router';
 import { waitLimitFields, waitNotice } from './call/waitForResult';
 import { WAIT_OPERATIONS } from './operations';
 

@@ -9,21 +9,11 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { mapWithConcurrency } from './concurrency';
 import { redactSecrets } from '../transport/redact';
 import { loadTransportSettings, RATE_LIMIT_RETRIES, sendEsmsRequest } from '../transport';
-import { getBalance } from './account/getBalance.operation';
-import { getStatus } from './call/getStatus.operation';
-import { makeCall } from './call/makeCall.operation';
-import { makeCallFromTemplate } from './call/makeCallFromTemplate.operation';
-import { sendVoiceOtp } from './call/sendVoiceOtp.operation';
 import { placedBeforeRetryOutput } from './call/placedCall';
 import { runIdentity, type RunIdentity } from './common';
 import { callsPlacedBeforeFailure, itemList, rememberCallsPlacedBeforeFailure } from './retriedExecution';
 import type { ItemOperation, OperationContext, PreparedRequest } from './types';
 import { isBlank, requireInteger, requirePositiveNumber } from './validate';
-
-export const ITEM_OPERATIONS: Record<string, Record<string, ItemOperation>> = {
-	call: { makeCall, makeCallFromTemplate, sendVoiceOtp, getStatus },
-	account: { getBalance },
-};
 
 type Outcome = IDataObject | NodeApiError | NodeOperationError;
 
