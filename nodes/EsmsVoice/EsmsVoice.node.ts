@@ -9,7 +9,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { nodeProperties, OPERATION_TITLES } from './actions/descriptions';
-import { RESUME_WEBHOOKS, resumeOnCallback } from './actions/call/waitForResult';
+import { RESUME_WEBHOOKS, resumeOnCallback } from './actions/call/resumeOnCallback';
 import { router } from './actions/router';
 
 export class EsmsVoice implements INodeType {

@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { requestSettingsOption } from './common';
 import { ITEM_OPERATIONS } from './router';
-import { waitLimitFields, waitNotice } from './call/waitForResult';
+import { waitLimitFields, waitNotice } from './call/makeCallAndWait.operation';
 import { WAIT_OPERATIONS } from './operations';
 
 const resourceField: INodeProperties = {

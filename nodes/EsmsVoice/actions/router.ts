@@ -7,7 +7,7 @@ import { getStatus } from './call/getStatus.operation';
 import { makeCall } from './call/makeCall.operation';
 import { makeCallFromTemplate } from './call/makeCallFromTemplate.operation';
 import { sendVoiceOtp } from './call/sendVoiceOtp.operation';
-import { executeMakeCallAndWait } from './call/waitForResult';
+import { executeMakeCallAndWait } from './call/makeCallAndWait.operation';
 import { WAIT_OPERATIONS } from './operations';
 import { runItemOperation } from './runItemOperation';
 import type { ItemOperation } from './types';
