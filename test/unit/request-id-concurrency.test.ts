@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 
-import { deriveRequestId } from '../../nodes/EsmsVoice/actions/common';
+import { deriveRequestId } from '../../nodes/EsmsVoice/actions/fields';
 import { mapWithConcurrency } from '../../nodes/EsmsVoice/actions/concurrency';
 
 describe('deriveRequestId', () => {

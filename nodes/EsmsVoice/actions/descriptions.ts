@@ -1,7 +1,7 @@
 /** The node's resource/operation selectors and every operation's fields. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { requestSettingsOption } from './common';
+import { requestSettingsOption } from './fields';
 import { ITEM_OPERATIONS } from './router';
 import { waitLimitFields, waitNotice } from './call/makeCallAndWait.operation';
 import { WAIT_OPERATIONS } from './operations';

@@ -10,7 +10,7 @@ import { mapWithConcurrency } from './concurrency';
 import { redactSecrets } from '../transport/redact';
 import { loadTransportSettings, RATE_LIMIT_RETRIES, sendEsmsRequest } from '../transport';
 import { placedBeforeRetryOutput } from './call/placedCall';
-import { runIdentity, type RunIdentity } from './common';
+import { runIdentity, type RunIdentity } from './fields';
 import { callsPlacedBeforeFailure, itemList, rememberCallsPlacedBeforeFailure } from './retriedExecution';
 import type { ItemOperation, OperationContext, PreparedRequest } from './types';
 import { isBlank, requireInteger, requirePositiveNumber } from './validate';

@@ -2,7 +2,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { ENDPOINTS, PARAM } from '../../../shared/wire';
-import { buildCommonCallParams, callbackUrlField, requestIdField, scheduleField } from '../common';
+import { buildCommonCallParams, callbackUrlField, requestIdField, scheduleField } from '../fields';
 import { RECORDING_WAIT_OPERATION } from '../operations';
 import type { ItemOperation, OperationContext, PreparedRequest } from '../types';
 import { isBlank, requireInteger, requireIvrKey, requirePhone, requireText } from '../validate';

@@ -2,7 +2,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { ENDPOINTS, MAX_SPEED, MIN_SPEED, PARAM, VARIABLE_SEPARATOR, VOICES } from '../../../shared/wire';
-import { buildCommonCallParams, callbackUrlField, requestIdField, scheduleField } from '../common';
+import { buildCommonCallParams, callbackUrlField, requestIdField, scheduleField } from '../fields';
 import { TEMPLATE_WAIT_OPERATION } from '../operations';
 import type { ItemOperation, OperationContext, PreparedRequest } from '../types';
 import { inputError, isBlank, requireInteger, requirePhone, requireText } from '../validate';
