@@ -8,9 +8,18 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { nodeProperties, OPERATION_TITLES } from './actions/descriptions';
+import {
+	accountOperations,
+	CALL_PLACING_OPERATIONS,
+	callOperations,
+	OPERATION_TITLES,
+	resourceField,
+	WAIT_OPERATIONS,
+} from './actions/descriptions';
+import { waitLimitFields, waitNotice } from './actions/call/makeCallAndWait.operation';
 import { RESUME_WEBHOOKS, resumeOnCallback } from './actions/call/resumeOnCallback';
-import { router } from './actions/router';
+import { requestSettingsOption } from './actions/options';
+import { ITEM_OPERATIONS, router } from './actions/router';
 
 export class EsmsVoice implements INodeType {
 	description: INodeTypeDescription = {
@@ -28,7 +37,18 @@ export class EsmsVoice implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'esmsApi', required: true }],
 		webhooks: RESUME_WEBHOOKS,
-		properties: nodeProperties,
+		properties: [
+			resourceField,
+			callOperations,
+			accountOperations,
+			waitNotice,
+			...Object.values(ITEM_OPERATIONS).flatMap((operations) =>
+				Object.values(operations).flatMap((operation) => operation.description),
+			),
+			...waitLimitFields,
+			requestSettingsOption([...CALL_PLACING_OPERATIONS, ...WAIT_OPERATIONS], true),
+			requestSettingsOption(['getStatus', 'getBalance'], false),
+		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 
-import { deriveRequestId } from '../../nodes/EsmsVoice/actions/fields';
+import { deriveRequestId } from '../../nodes/EsmsVoice/actions/requestId';
 import { mapWithConcurrency } from '../../nodes/EsmsVoice/actions/concurrency';
 
 describe('deriveRequestId', () => {

@@ -8,7 +8,7 @@ import { makeCall } from './call/makeCall.operation';
 import { makeCallFromTemplate } from './call/makeCallFromTemplate.operation';
 import { sendVoiceOtp } from './call/sendVoiceOtp.operation';
 import { executeMakeCallAndWait } from './call/makeCallAndWait.operation';
-import { WAIT_OPERATIONS } from './operations';
+import { WAIT_OPERATIONS } from './descriptions';
 import { runItemOperation } from './runItemOperation';
 import type { ItemOperation } from './types';
 

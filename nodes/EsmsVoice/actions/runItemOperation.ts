@@ -8,12 +8,12 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { mapWithConcurrency } from './concurrency';
 import { redactSecrets } from '../transport/redact';
-import { loadTransportSettings, RATE_LIMIT_RETRIES, sendEsmsRequest } from '../transport';
+import { sendEsmsRequest } from '../transport';
 import { placedBeforeRetryOutput } from './call/placedCall';
-import { runIdentity, type RunIdentity } from './fields';
+import { loadOperationContext } from './options';
+import { runIdentity, type RunIdentity } from './requestId';
 import { callsPlacedBeforeFailure, itemList, rememberCallsPlacedBeforeFailure } from './retriedExecution';
-import type { ItemOperation, OperationContext, PreparedRequest } from './types';
-import { isBlank, requireInteger, requirePositiveNumber } from './validate';
+import type { ItemOperation, PreparedRequest } from './types';
 
 type Outcome = IDataObject | NodeApiError | NodeOperationError;
 
@@ -21,29 +21,6 @@ function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number, 
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	const message = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
 	return new NodeOperationError(ctx.getNode(), `Item ${itemIndex + 1}: ${message}`, { itemIndex });
-}
-
-export async function loadOperationContext(this: IExecuteFunctions): Promise<{ ctx: OperationContext; concurrency: number }> {
-	// Node behaviour is set once for the whole batch, so it is read (and checked) at the first item.
-	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const setting = (name: string, field: string, fallback: number, min: number, max?: number) =>
-		isBlank(options[name]) ? fallback : requireInteger(this, 0, field, options[name], min, max);
-	const timeoutSeconds = isBlank(options.timeoutSeconds)
-		? 30
-		: requirePositiveNumber(this, 0, 'Timeout (Seconds)', options.timeoutSeconds);
-	const retries = setting('networkRetries', 'Network Retries', 2, 0, 10);
-	const retryDelayMs = setting('networkRetryDelayMs', 'Network Retry Delay (Ms)', 1000, 0);
-	const concurrency = setting('concurrency', 'Concurrency', 10, 1, 50);
-	const callsPerSecond = setting('callsPerSecond', 'Calls per Second', 0, 0, 1000);
-	const rateLimitRetries = setting('rateLimitRetries', 'Rate Limit Retries', RATE_LIMIT_RETRIES, 0, 20);
-	const settings = await loadTransportSettings.call(this, {
-		timeoutMs: timeoutSeconds * 1000,
-		retries,
-		retryDelayMs,
-		callsPerSecond,
-		rateLimitRetries,
-	});
-	return { ctx: { settings, autoRequestId: options.autoRequestId !== false }, concurrency };
 }
 
 /**
