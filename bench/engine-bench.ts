@@ -11,7 +11,7 @@ import { Container } from '@n8n/di';
 
 import { EsmsApi } from '../credentials/EsmsApi.credentials';
 import { EsmsVoice } from '../nodes/EsmsVoice/EsmsVoice.node';
-import { mapWithConcurrency } from '../nodes/shared/concurrency';
+import { mapWithConcurrency } from '../nodes/EsmsVoice/actions/concurrency';
 import { MANUAL_TRIGGER_TYPE, chain, makeNode, registerCredentialTypes, runWorkflow } from '../test/helpers/engine';
 import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY, EsmsSimulator } from '../simulator/src';
 import { credentialsFor } from '../test/workflow/setup';

@@ -7,7 +7,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
 
 import { deliveryToken, SLOT_MS } from '../nodes/EsmsVoiceTrigger/deliveries';
-import { mapWithConcurrency } from '../nodes/shared/concurrency';
+import { mapWithConcurrency } from '../nodes/EsmsVoice/actions/concurrency';
 import type { N8nClient } from '../e2e/lib/n8n-client';
 import { startInstance } from '../e2e/lib/shared';
 import type { Row } from './engine-bench';

@@ -13,7 +13,7 @@ const DEFAULT_REST_BASE_URL = 'https://rest.esms.vn/MainService.svc/json';
 
 /**
  * eSMS codes that mean these keys cannot place calls, with eSMS's meaning and what to do. Copied
- * from nodes/shared/errors.ts (n8n loads this file on its own); test/unit/credential-test.test.ts
+ * from nodes/EsmsVoice/transport/errors.ts (n8n loads this file on its own); test/unit/credential-test.test.ts
  * keeps the two equal.
  */
 const CREDENTIAL_REFUSALS: ReadonlyArray<{ code: string; meaning: string; action: string }> = [

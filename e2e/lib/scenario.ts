@@ -36,7 +36,7 @@ export function containsKeys(value: unknown): boolean {
 	return [DEFAULT_API_KEY, DEFAULT_SECRET_KEY].some((k) => text.includes(k) || text.includes(encodeURIComponent(k)));
 }
 
-/** The request ID the node derives when none is set (nodes/EsmsVoice/actions/common.ts, documented in the README). */
+/** The request ID the node derives when none is set (nodes/EsmsVoice/actions/requestId.ts, documented in the README). */
 export function expectedAutoRequestId(executionId: string, nodeId: string, itemIndex = 0): string {
 	const digest = createHash('sha256').update(`${executionId}\u0000${nodeId}`).digest('hex').slice(0, 32);
 	return `n8n-${digest}-${itemIndex}`;

@@ -6,12 +6,20 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { nodeProperties, OPERATION_TITLES } from './actions/descriptions';
-import { WAIT_OPERATIONS } from './actions/operations';
-import { executeMakeCallAndWait, RESUME_WEBHOOKS, resumeOnCallback } from './actions/call/waitForResult';
-import { ITEM_OPERATIONS, runItemOperation } from './actions/router';
+import {
+	accountOperations,
+	CALL_PLACING_OPERATIONS,
+	callOperations,
+	OPERATION_TITLES,
+	resourceField,
+	WAIT_OPERATIONS,
+} from './actions/descriptions';
+import { waitLimitFields, waitNotice } from './actions/call/makeCallAndWait.operation';
+import { RESUME_WEBHOOKS, resumeOnCallback } from './actions/call/resumeOnCallback';
+import { requestSettingsOption } from './actions/options';
+import { ITEM_OPERATIONS, router } from './actions/router';
 
 export class EsmsVoice implements INodeType {
 	description: INodeTypeDescription = {
@@ -29,20 +37,22 @@ export class EsmsVoice implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'esmsApi', required: true }],
 		webhooks: RESUME_WEBHOOKS,
-		properties: nodeProperties,
+		properties: [
+			resourceField,
+			callOperations,
+			accountOperations,
+			waitNotice,
+			...Object.values(ITEM_OPERATIONS).flatMap((operations) =>
+				Object.values(operations).flatMap((operation) => operation.description),
+			),
+			...waitLimitFields,
+			requestSettingsOption([...CALL_PLACING_OPERATIONS, ...WAIT_OPERATIONS], true),
+			requestSettingsOption(['getStatus', 'getBalance'], false),
+		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const resource = this.getNodeParameter('resource', 0) as string;
-		const operation = this.getNodeParameter('operation', 0) as string;
-		if (resource === 'call' && WAIT_OPERATIONS.includes(operation)) {
-			return await executeMakeCallAndWait.call(this, operation);
-		}
-		const itemOperation = ITEM_OPERATIONS[resource]?.[operation];
-		if (!itemOperation) {
-			throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
-		}
-		return await runItemOperation.call(this, itemOperation);
+		return await router.call(this);
 	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {

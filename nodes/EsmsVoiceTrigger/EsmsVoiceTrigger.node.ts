@@ -12,7 +12,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { type CallResult } from '../shared/callResult';
 import { deliveryKey, parseEsmsCallback } from '../shared/callback';
-import { isAllowed, parseAllowlist } from '../shared/ipAllowlist';
+import { isAllowed, parseAllowlist } from './ipAllowlist';
 import type { OtpResult } from '../shared/otpResult';
 import { openDeliveryLog } from './deliveries';
 import { triggerProperties } from './description';

@@ -1,7 +1,7 @@
 /** Unit tests: reading the callback query, the normalised result, and IP allowlists. */
 import { deliveryKey, parseCallbackQuery, parseEsmsCallback } from '../../nodes/shared/callback';
 import { normalizeCallResult } from '../../nodes/shared/callResult';
-import { isAllowed, parseAddress, parseAllowlist } from '../../nodes/shared/ipAllowlist';
+import { isAllowed, parseAddress, parseAllowlist } from '../../nodes/EsmsVoiceTrigger/ipAllowlist';
 
 describe('parseCallbackQuery', () => {
 	test('a literal ";" stays inside its value (only & and a stray ? separate parameters)', () => {

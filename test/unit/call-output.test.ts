@@ -3,7 +3,7 @@ import { NodeApiError } from 'n8n-workflow';
 import { placedCallOutput } from '../../nodes/EsmsVoice/actions/call/placedCall';
 import type { OperationContext, PreparedRequest } from '../../nodes/EsmsVoice/actions/types';
 import { normalizeCallResult } from '../../nodes/shared/callResult';
-import { RequestPacer } from '../../nodes/shared/pacer';
+import { RequestPacer } from '../../nodes/EsmsVoice/transport/pacer';
 import { ENDPOINTS } from '../../nodes/shared/wire';
 import { fakeContext } from './fake-context';
 

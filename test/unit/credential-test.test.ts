@@ -1,13 +1,13 @@
 /**
  * The eSMS API credential's test (GetBalance_json with n8n's `responseSuccessBody` rules): its
- * refusals carry eSMS's meaning from nodes/shared/errors.ts (the credential file keeps its own copy,
+ * refusals carry eSMS's meaning from nodes/EsmsVoice/transport/errors.ts (the credential file keeps its own copy,
  * as n8n loads it alone), and which answers fail it. n8n itself running these rules is proven in
  * e2e/smoke.e2e.test.ts on both n8n lines.
  */
 import type { IAuthenticateRuleResponseSuccessBody, IDataObject } from 'n8n-workflow';
 
 import { EsmsApi } from '../../credentials/EsmsApi.credentials';
-import { ESMS_CODES } from '../../nodes/shared/errors';
+import { ESMS_CODES } from '../../nodes/EsmsVoice/transport/errors';
 
 const rules = (new EsmsApi().test.rules ?? []) as IAuthenticateRuleResponseSuccessBody[];
 

@@ -1,5 +1,5 @@
 import { deliveryKey, parseEsmsCallback } from '../../nodes/shared/callback';
-import { RequestPacer } from '../../nodes/shared/pacer';
+import { RequestPacer } from '../../nodes/EsmsVoice/transport/pacer';
 import { OTP_ID_PATTERN } from '../../nodes/shared/wire';
 import { statusKind } from '../../nodes/EsmsVoice/actions/call/getStatus.operation';
 

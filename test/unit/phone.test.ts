@@ -1,4 +1,4 @@
-import { normalizeVietnamesePhone, PHONE_EXPECTED } from '../../nodes/shared/phone';
+import { normalizeVietnamesePhone, PHONE_EXPECTED } from '../../nodes/EsmsVoice/actions/phone';
 
 describe('normalizeVietnamesePhone', () => {
 	test.each([

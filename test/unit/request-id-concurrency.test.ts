@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 
-import { deriveRequestId } from '../../nodes/EsmsVoice/actions/common';
-import { mapWithConcurrency } from '../../nodes/shared/concurrency';
+import { deriveRequestId } from '../../nodes/EsmsVoice/actions/requestId';
+import { mapWithConcurrency } from '../../nodes/EsmsVoice/actions/concurrency';
 
 describe('deriveRequestId', () => {
 	test('literal value: n8n-<first 32 hex of sha256(executionId NUL nodeId)>-<item>', () => {

@@ -1,4 +1,4 @@
-import { formatVietnamSendDate, toInstant } from '../../nodes/shared/schedule';
+import { formatVietnamSendDate, toInstant } from '../../nodes/EsmsVoice/actions/schedule';
 
 const utc = (iso: string) => Date.parse(iso);
 

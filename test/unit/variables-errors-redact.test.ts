@@ -1,8 +1,8 @@
 import { NodeOperationError } from 'n8n-workflow';
 
 import { joinTemplateVariables } from '../../nodes/EsmsVoice/actions/call/makeCallFromTemplate.operation';
-import { describeEsmsCode, ESMS_CODES } from '../../nodes/shared/errors';
-import { redactSecrets } from '../../nodes/shared/redact';
+import { describeEsmsCode, ESMS_CODES } from '../../nodes/EsmsVoice/transport/errors';
+import { redactSecrets } from '../../nodes/EsmsVoice/transport/redact';
 import { fakeContext } from './fake-context';
 
 describe('joinTemplateVariables', () => {

@@ -6,7 +6,7 @@
 import type { IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeApiError, NodeHelpers, WAIT_INDEFINITELY } from 'n8n-workflow';
 
-import { executeMakeCallAndWait } from '../../nodes/EsmsVoice/actions/call/waitForResult';
+import { executeMakeCallAndWait } from '../../nodes/EsmsVoice/actions/call/makeCallAndWait.operation';
 import { EsmsVoice } from '../../nodes/EsmsVoice/EsmsVoice.node';
 import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY } from '../../simulator/src';
 import { NODE_NAME, rid, runWait, useSimulator, waitWorkflow } from './setup';

@@ -7,7 +7,7 @@
 import { WebhookContext } from 'n8n-core';
 import type { IDataObject, INode, IRunExecutionData, IWebhookData, IWebhookResponseData } from 'n8n-workflow';
 
-import { RESUME_WEBHOOKS } from '../../nodes/EsmsVoice/actions/call/waitForResult';
+import { RESUME_WEBHOOKS } from '../../nodes/EsmsVoice/actions/call/resumeOnCallback';
 import { EsmsVoice } from '../../nodes/EsmsVoice/EsmsVoice.node';
 import { withLogCapture, type LogEntry } from '../helpers/bootstrap';
 import { EsmsSimulator, type CallbackStyle } from '../../simulator/src';

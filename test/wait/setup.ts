@@ -21,7 +21,7 @@ import type {
 import { NodeConnectionTypes, Workflow } from 'n8n-workflow';
 
 import { EsmsApi } from '../../credentials/EsmsApi.credentials';
-import { deriveRequestId } from '../../nodes/EsmsVoice/actions/common';
+import { deriveRequestId } from '../../nodes/EsmsVoice/actions/requestId';
 import { EsmsVoice } from '../../nodes/EsmsVoice/EsmsVoice.node';
 import { ensureEngineInitialised, withLogCapture, type LogEntry } from '../helpers/bootstrap';
 import { CredentialTypeRegistry, TestCredentialsHelper } from '../helpers/credentials';

@@ -11,7 +11,7 @@ import type net from 'node:net';
 import { WebhookContext } from 'n8n-core';
 import type { INode, IRun, IRunExecutionData, IWebhookData, IWebhookResponseData } from 'n8n-workflow';
 
-import { RESUME_WEBHOOKS } from '../../nodes/EsmsVoice/actions/call/waitForResult';
+import { RESUME_WEBHOOKS } from '../../nodes/EsmsVoice/actions/call/resumeOnCallback';
 import { EsmsVoice } from '../../nodes/EsmsVoice/EsmsVoice.node';
 import { withLogCapture, type LogEntry } from '../helpers/bootstrap';
 import { expressLike } from '../trigger/http-helpers';

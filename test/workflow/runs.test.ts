@@ -3,7 +3,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { deriveRequestId } from '../../nodes/EsmsVoice/actions/common';
+import { deriveRequestId } from '../../nodes/EsmsVoice/actions/requestId';
 import { EsmsVoice } from '../../nodes/EsmsVoice/EsmsVoice.node';
 import { MANUAL_TRIGGER_TYPE, makeNode, runWorkflow } from '../helpers/engine';
 import { credentialsFor, EXECUTION_ID, KEYS_QS, MAKE_CALL, makeCallParams, NODE_ID, NODE_NAME, NODE_TYPE, useSimulator } from './setup';

@@ -7,7 +7,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { EsmsApi } from '../../credentials/EsmsApi.credentials';
-import { deriveRequestId } from '../../nodes/EsmsVoice/actions/common';
+import { deriveRequestId } from '../../nodes/EsmsVoice/actions/requestId';
 import { EsmsVoice } from '../../nodes/EsmsVoice/EsmsVoice.node';
 import { MANUAL_TRIGGER_TYPE, chain, makeNode, registerCredentialTypes, runWorkflow, type LogEntry } from '../helpers/engine';
 import type { RunOptions, RunResult } from '../helpers/engine';

@@ -1,12 +1,15 @@
-/** The node's resource/operation selectors and every operation's fields. */
+/**
+ * The node's Resource and Operation selectors, the canvas titles, and the groups of operations
+ * that fields show for. Every operation's own fields are in its file under call/ and account/.
+ */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { requestSettingsOption } from './common';
-import { ITEM_OPERATIONS } from './router';
-import { waitLimitFields, waitNotice } from './call/waitForResult';
-import { WAIT_OPERATIONS } from './operations';
+/** Values of the "… and Wait for Result" operations; each shares the fields of its base operation. */
+export const RECORDING_WAIT_OPERATION = 'makeCallAndWait';
+export const TEMPLATE_WAIT_OPERATION = 'makeCallFromTemplateAndWait';
+export const WAIT_OPERATIONS = [RECORDING_WAIT_OPERATION, TEMPLATE_WAIT_OPERATION];
 
-const resourceField: INodeProperties = {
+export const resourceField: INodeProperties = {
 	displayName: 'Resource',
 	name: 'resource',
 	type: 'options',
@@ -20,7 +23,7 @@ const resourceField: INodeProperties = {
 
 // `action` is also what n8n tells an AI model about the tool by default ("<action> in eSMS Voice"):
 // the call-placing ones say that the call costs money.
-const callOperations: INodeProperties = {
+export const callOperations: INodeProperties = {
 	displayName: 'Operation',
 	name: 'operation',
 	type: 'options',
@@ -41,7 +44,7 @@ const callOperations: INodeProperties = {
 		},
 		{
 			name: 'Make Call and Wait for Result',
-			value: 'makeCallAndWait',
+			value: RECORDING_WAIT_OPERATION,
 			action: 'Make a paid call that plays a recording and wait for the result',
 			description: 'Play a recording, then pause the workflow until eSMS reports the result (e.g. the key pressed)',
 		},
@@ -53,7 +56,7 @@ const callOperations: INodeProperties = {
 		},
 		{
 			name: 'Make Call From Template and Wait for Result',
-			value: 'makeCallFromTemplateAndWait',
+			value: TEMPLATE_WAIT_OPERATION,
 			action: 'Make a paid text to speech call and wait for the result',
 			description: 'Read out a call script, then pause the workflow until eSMS reports the result',
 		},
@@ -67,7 +70,7 @@ const callOperations: INodeProperties = {
 	default: 'makeCall',
 };
 
-const accountOperations: INodeProperties = {
+export const accountOperations: INodeProperties = {
 	displayName: 'Operation',
 	name: 'operation',
 	type: 'options',
@@ -96,16 +99,3 @@ export const OPERATION_TITLES: Record<string, string> = {
 };
 
 export const CALL_PLACING_OPERATIONS = ['makeCall', 'makeCallFromTemplate', 'sendVoiceOtp'];
-
-export const nodeProperties: INodeProperties[] = [
-	resourceField,
-	callOperations,
-	accountOperations,
-	waitNotice,
-	...Object.values(ITEM_OPERATIONS).flatMap((operations) =>
-		Object.values(operations).flatMap((operation) => operation.description),
-	),
-	...waitLimitFields,
-	requestSettingsOption([...CALL_PLACING_OPERATIONS, ...WAIT_OPERATIONS], true),
-	requestSettingsOption(['getStatus', 'getBalance'], false),
-];

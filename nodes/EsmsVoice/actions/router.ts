@@ -1,133 +1,32 @@
-/**
- * Runs an item operation over all input items: validates every item first (nothing is sent if
- * one is bad, unless Continue On Fail), then sends with bounded concurrency, keeping order and
- * pairing.
- */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+/** Picks what runs for the node's resource and operation: the wait operations, or an item operation. */
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import { mapWithConcurrency } from '../../shared/concurrency';
-import { redactSecrets } from '../../shared/redact';
-import { loadTransportSettings, RATE_LIMIT_RETRIES, sendEsmsRequest } from '../transport';
 import { getBalance } from './account/getBalance.operation';
 import { getStatus } from './call/getStatus.operation';
 import { makeCall } from './call/makeCall.operation';
 import { makeCallFromTemplate } from './call/makeCallFromTemplate.operation';
 import { sendVoiceOtp } from './call/sendVoiceOtp.operation';
-import { placedBeforeRetryOutput } from './call/placedCall';
-import { runIdentity, type RunIdentity } from './common';
-import { callsPlacedBeforeFailure, itemList, rememberCallsPlacedBeforeFailure } from './retriedExecution';
-import type { ItemOperation, OperationContext, PreparedRequest } from './types';
-import { isBlank, requireInteger, requirePositiveNumber } from './validate';
+import { executeMakeCallAndWait } from './call/makeCallAndWait.operation';
+import { WAIT_OPERATIONS } from './descriptions';
+import { runItemOperation } from './runItemOperation';
+import type { ItemOperation } from './types';
 
+/** The operations that send one eSMS request per input item, by resource. */
 export const ITEM_OPERATIONS: Record<string, Record<string, ItemOperation>> = {
 	call: { makeCall, makeCallFromTemplate, sendVoiceOtp, getStatus },
 	account: { getBalance },
 };
 
-type Outcome = IDataObject | NodeApiError | NodeOperationError;
-
-function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number, secrets: string[]): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	const message = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
-	return new NodeOperationError(ctx.getNode(), `Item ${itemIndex + 1}: ${message}`, { itemIndex });
-}
-
-export async function loadOperationContext(this: IExecuteFunctions): Promise<{ ctx: OperationContext; concurrency: number }> {
-	// Node behaviour is set once for the whole batch, so it is read (and checked) at the first item.
-	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const setting = (name: string, field: string, fallback: number, min: number, max?: number) =>
-		isBlank(options[name]) ? fallback : requireInteger(this, 0, field, options[name], min, max);
-	const timeoutSeconds = isBlank(options.timeoutSeconds)
-		? 30
-		: requirePositiveNumber(this, 0, 'Timeout (Seconds)', options.timeoutSeconds);
-	const retries = setting('networkRetries', 'Network Retries', 2, 0, 10);
-	const retryDelayMs = setting('networkRetryDelayMs', 'Network Retry Delay (Ms)', 1000, 0);
-	const concurrency = setting('concurrency', 'Concurrency', 10, 1, 50);
-	const callsPerSecond = setting('callsPerSecond', 'Calls per Second', 0, 0, 1000);
-	const rateLimitRetries = setting('rateLimitRetries', 'Rate Limit Retries', RATE_LIMIT_RETRIES, 0, 20);
-	const settings = await loadTransportSettings.call(this, {
-		timeoutMs: timeoutSeconds * 1000,
-		retries,
-		retryDelayMs,
-		callsPerSecond,
-		rateLimitRetries,
-	});
-	return { ctx: { settings, autoRequestId: options.autoRequestId !== false }, concurrency };
-}
-
-/**
- * The run is about to fail: records which items were placed (a retry of this execution skips
- * them) and says so in the error the user sees.
- */
-function rememberPlacedCalls(ctx: IExecuteFunctions, identity: RunIdentity, outcomes: Array<Outcome | undefined>): void {
-	const placed = new Map<number, string | null>();
-	outcomes.forEach((outcome, i) => {
-		if (outcome === undefined || outcome instanceof Error) return;
-		placed.set(i, typeof outcome.referenceId === 'string' && outcome.referenceId !== '' ? outcome.referenceId : null);
-	});
-	if (placed.size === 0) return;
-	rememberCallsPlacedBeforeFailure(ctx, identity.runIndex, placed);
-	const failure = outcomes.find((outcome): outcome is NodeApiError | NodeOperationError => outcome instanceof Error);
-	if (!failure) return;
-	const items = [...placed.keys()];
-	const note = `${items.length === 1 ? 'Item' : 'Items'} ${itemList(items)} ${items.length === 1 ? 'was' : 'were'} placed before this error. A Retry of this execution will not call ${items.length === 1 ? 'it' : 'them'} again; it places only the calls that were not placed.`;
-	failure.description = failure.description ? `${failure.description} ${note}` : note;
-}
-
-export async function runItemOperation(this: IExecuteFunctions, operation: ItemOperation): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const { ctx, concurrency } = await loadOperationContext.call(this);
-	const continueOnFail = this.continueOnFail();
-	const secrets = ctx.settings.secrets;
-
-	const prepared = items.map((_, i): PreparedRequest | NodeApiError | NodeOperationError => {
-		try {
-			return operation.prepare.call(this, i, ctx);
-		} catch (error) {
-			return asNodeError(this, error, i, secrets);
-		}
-	});
-	const invalid = prepared.find((p): p is NodeOperationError => p instanceof Error);
-	if (invalid && !continueOnFail) throw invalid;
-
-	// A retry of a failed execution: items that run placed are answered without a request.
-	const identity = operation.placesCalls ? runIdentity(this) : undefined;
-	const placedBefore = identity?.retryOfFailedRun
-		? callsPlacedBeforeFailure(this, identity.runIndex)
-		: new Map<number, string | null>();
-
-	let fatal = false;
-	const outcomes = await mapWithConcurrency(
-		prepared,
-		concurrency,
-		async (entry, i): Promise<Outcome> => {
-			if (entry instanceof Error) return entry;
-			if (placedBefore.has(i)) return placedBeforeRetryOutput(entry, placedBefore.get(i) ?? null);
-			try {
-				const answer = await sendEsmsRequest.call(this, entry.request, ctx.settings);
-				return operation.toOutput.call(this, answer, entry, ctx);
-			} catch (error) {
-				if (!continueOnFail) fatal = true;
-				return asNodeError(this, error, i, secrets);
-			}
-		},
-		() => fatal,
-	);
-	if (fatal && identity) rememberPlacedCalls(this, identity, outcomes);
-
-	const output: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
-		const outcome = outcomes[i];
-		if (outcome === undefined) continue; // not sent: an earlier item failed without Continue On Fail
-		if (outcome instanceof Error) {
-			if (!continueOnFail) throw outcome;
-			const json: IDataObject = { error: outcome.message };
-			if (outcome.description) json.description = outcome.description;
-			output.push({ json, pairedItem: { item: i } });
-			continue;
-		}
-		output.push({ json: outcome, pairedItem: { item: i } });
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	if (resource === 'call' && WAIT_OPERATIONS.includes(operation)) {
+		return await executeMakeCallAndWait.call(this, operation);
 	}
-	return [output];
+	const itemOperation = ITEM_OPERATIONS[resource]?.[operation];
+	if (!itemOperation) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	}
+	return await runItemOperation.call(this, itemOperation);
 }

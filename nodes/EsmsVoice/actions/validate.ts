@@ -5,8 +5,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { normalizeVietnamesePhone, PHONE_EXPECTED } from '../../shared/phone';
-import { formatVietnamSendDate, type SendDateStyle, toInstant } from '../../shared/schedule';
+import { normalizeVietnamesePhone, PHONE_EXPECTED } from './phone';
+import { formatVietnamSendDate, type SendDateStyle, toInstant } from './schedule';
 import { MAX_REQUEST_ID_LENGTH } from '../../shared/wire';
 
 export function inputError(

@@ -2,8 +2,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { ENDPOINTS, PARAM } from '../../../shared/wire';
-import { buildCommonCallParams, callbackUrlField, requestIdField, scheduleField } from '../common';
-import { RECORDING_WAIT_OPERATION } from '../operations';
+import { buildCommonCallParams, callbackUrlField, phoneField, requestIdField, scheduleField } from '../fields';
+import { RECORDING_WAIT_OPERATION } from '../descriptions';
 import type { ItemOperation, OperationContext, PreparedRequest } from '../types';
 import { isBlank, requireInteger, requireIvrKey, requirePhone, requireText } from '../validate';
 import { placedCallOutput } from './placedCall';
@@ -12,16 +12,6 @@ export const RECORDING_OPERATIONS = ['makeCall', RECORDING_WAIT_OPERATION];
 const show = { resource: ['call'], operation: RECORDING_OPERATIONS };
 
 const KEYS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'].map((key) => ({ name: key, value: key }));
-
-export const phoneField: INodeProperties = {
-	displayName: 'Phone',
-	name: 'phone',
-	type: 'string',
-	default: '',
-	required: true,
-	placeholder: '0912345678',
-	description: 'Vietnamese number to call: 0912345678, 84912345678, +84 912 345 678 and 0912.345.678 all work',
-};
 
 const description: INodeProperties[] = [
 	{ ...phoneField, displayOptions: { show } },

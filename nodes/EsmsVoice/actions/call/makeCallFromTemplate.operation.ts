@@ -2,11 +2,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { ENDPOINTS, MAX_SPEED, MIN_SPEED, PARAM, VARIABLE_SEPARATOR, VOICES } from '../../../shared/wire';
-import { buildCommonCallParams, callbackUrlField, requestIdField, scheduleField } from '../common';
-import { TEMPLATE_WAIT_OPERATION } from '../operations';
+import { buildCommonCallParams, callbackUrlField, phoneField, requestIdField, scheduleField } from '../fields';
+import { TEMPLATE_WAIT_OPERATION } from '../descriptions';
 import type { ItemOperation, OperationContext, PreparedRequest } from '../types';
 import { inputError, isBlank, requireInteger, requirePhone, requireText } from '../validate';
-import { phoneField } from './makeCall.operation';
 import { placedCallOutput } from './placedCall';
 
 export const TEMPLATE_OPERATIONS = ['makeCallFromTemplate', TEMPLATE_WAIT_OPERATION];

@@ -2,10 +2,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { ENDPOINTS, PARAM, SMS_TYPE_VOICE_OTP } from '../../../shared/wire';
-import { buildCommonCallParams, callbackUrlField, requestIdField, scheduleField } from '../common';
+import { buildCommonCallParams, callbackUrlField, phoneField, requestIdField, scheduleField } from '../fields';
 import type { ItemOperation, OperationContext, PreparedRequest } from '../types';
 import { requirePhone, requireText } from '../validate';
-import { phoneField } from './makeCall.operation';
 import { placedCallOutput } from './placedCall';
 
 const show = { resource: ['call'], operation: ['sendVoiceOtp'] };

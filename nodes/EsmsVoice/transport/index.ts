@@ -6,11 +6,11 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
-import { describeEsmsCode } from '../shared/errors';
-import { RequestPacer } from '../shared/pacer';
-import { redactSecrets } from '../shared/redact';
-import type { EsmsEndpoint } from '../shared/wire';
-import { CODE_RATE_LIMITED, CODE_SUCCESS, DEFAULT_REST_BASE_URL, DEFAULT_VOICE_BASE_URL } from '../shared/wire';
+import { describeEsmsCode } from './errors';
+import { RequestPacer } from './pacer';
+import { redactSecrets } from './redact';
+import type { EsmsEndpoint } from '../../shared/wire';
+import { CODE_RATE_LIMITED, CODE_SUCCESS, DEFAULT_REST_BASE_URL, DEFAULT_VOICE_BASE_URL } from '../../shared/wire';
 
 export const CREDENTIAL_TYPE = 'esmsApi';
 
