@@ -200,12 +200,13 @@ describe('call status', () => {
 	});
 
 	test('the balance is charged when the call is final, by the outcome price', async () => {
-		const sim = await startSim({ outcomes: { '0912345670': { callStatus: 'NO ANSWER' }, '0912345671': { callStatus: 'ANSWERED', price: 750 } } });
+		// Calls last 1 s here, so a loaded machine cannot finish one before the balance is first read.
+		const sim = await startSim({ callDelayMs: 1000, outcomes: { '0912345670': { callStatus: 'NO ANSWER' }, '0912345671': { callStatus: 'ANSWERED', price: 750 } } });
 		await record(sim);
 		await record(sim, { Phone: '0912345670' });
 		await record(sim, { Phone: '0912345671' });
 		expect(sim.balance).toBe(1_000_000);
-		await sim.waitForIdle(1000);
+		await sim.waitForIdle(5000);
 		expect(sim.balance).toBe(1_000_000 - 500 - 750);
 		expect(await postJson(sim, 'GetBalance_json', KEYS)).toEqual({ Balance: 998_750, CodeResponse: '100', UserID: 9999 });
 		sim.reset();

@@ -34,15 +34,16 @@ describe('rate limit (code 160)', () => {
 
 	test('Calls per Second below the account limit: paced, never refused', async () => {
 		const started = Date.now();
-		const { items, error } = await runEsms(makeCallParams({ options: { callsPerSecond: 4 } }), { items: phones(9) });
+		// 3/s against a limit of 5/s: headroom for a loaded machine that delays some requests into the same second.
+		const { items, error } = await runEsms(makeCallParams({ options: { callsPerSecond: 3 } }), { items: phones(9) });
 		const elapsed = Date.now() - started;
 		expect(error).toBeUndefined();
 		expect(items?.map((i) => i.json.code)).toEqual(Array(9).fill('100'));
 		expect(h.sim.requestsTo(MAKE_CALL).map((r) => r.code)).toEqual(Array(9).fill('100'));
-		// 9 starts 250 ms apart: at least 2 s.
-		expect(elapsed).toBeGreaterThanOrEqual(1950);
+		// 9 starts 333 ms apart: at least 2.67 s.
+		expect(elapsed).toBeGreaterThanOrEqual(2600);
 		const times = h.sim.requestsTo(MAKE_CALL).map((r) => r.time);
-		expect(times[8] - times[0]).toBeGreaterThanOrEqual(1900);
+		expect(times[8] - times[0]).toBeGreaterThanOrEqual(2550);
 	});
 
 	test('a 160 that never clears: error 160 after Rate Limit Retries, nothing placed; Continue On Fail keeps the others', async () => {
