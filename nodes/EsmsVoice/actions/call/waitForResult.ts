@@ -24,6 +24,7 @@ import { inputError, requireInteger } from '../validate';
 import { buildRecordingCallParams } from './makeCall.operation';
 import { buildTemplateCallParams } from './makeCallFromTemplate.operation';
 import { placedCallOutput } from './placedCall';
+import { refuseToWait, whyCannotWait } from './waitHere';
 
 
 /** n8n checks this token on resume; it must never reach the output. */
@@ -135,6 +136,9 @@ function callbackUrlFor(resumeUrl: string): string {
 }
 
 export async function executeMakeCallAndWait(this: IExecuteFunctions, operation: string): Promise<INodeExecutionData[][]> {
+	// First of all: a call whose result can never arrive must not be paid for.
+	const cannotWait = whyCannotWait(this);
+	if (cannotWait) return refuseToWait(this, operation, cannotWait);
 	const items = this.getInputData();
 	if (items.length !== 1) {
 		throw new NodeOperationError(
