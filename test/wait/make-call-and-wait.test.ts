@@ -197,6 +197,9 @@ describe('a Callback URL in Additional Fields', () => {
 			getCredentials: async () => ({ apiKey: DEFAULT_API_KEY, secretKey: DEFAULT_SECRET_KEY, useCustomBaseUrls: true, voiceBaseUrl: sim.voiceBaseUrl }),
 			getNode: () => node,
 			getExecutionId: () => 'exec-cb-2',
+			// Run by the engine as a step of the execution, so it could wait (see waitHere.ts).
+			getExecuteData: () => ({ node, data: {}, source: null }),
+			putExecutionToWait: async () => undefined,
 			evaluateExpression: () => 'https://n8n.example.com/webhook-waiting/exec-cb-2?signature=t',
 		} as unknown as IExecuteFunctions;
 		await expect(executeMakeCallAndWait.call(ctx, 'makeCallAndWait')).rejects.toThrow(

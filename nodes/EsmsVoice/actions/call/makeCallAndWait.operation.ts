@@ -17,6 +17,7 @@ import { buildRecordingCallParams } from './makeCall.operation';
 import { buildTemplateCallParams } from './makeCallFromTemplate.operation';
 import { placedCallOutput } from './placedCall';
 import { RESUME_TOKEN_PARAM, TOKEN_END_PARAM } from './resumeOnCallback';
+import { refuseToWait, whyCannotWait } from './waitHere';
 
 const UNIT_MS: Record<string, number> = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 };
 
@@ -108,6 +109,9 @@ function callbackUrlFor(resumeUrl: string): string {
 }
 
 export async function executeMakeCallAndWait(this: IExecuteFunctions, operation: string): Promise<INodeExecutionData[][]> {
+	// First of all: a call whose result can never arrive must not be paid for.
+	const cannotWait = whyCannotWait(this);
+	if (cannotWait) return refuseToWait(this, operation, cannotWait);
 	const items = this.getInputData();
 	if (items.length !== 1) {
 		throw new NodeOperationError(
