@@ -172,7 +172,7 @@ describeQueue(`eSMS Voice in n8n ${N8N_VERSION} queue mode (main + worker + 2 we
 				if (wait > 0) await sleep(wait);
 				pending.splice(pending.indexOf(repeat), 1);
 				if (repeat.to === 'other') {
-					// The documented window (README, Repeated deliveries): another process knows the delivery
+					// The documented window (docs/repeated-deliveries.md): another process knows the delivery
 					// once its execution has ended (the worker saves the record first). On a loaded machine
 					// that can take longer than RESEND_AFTER_MS, so wait for it rather than for the clock.
 					await scenario.atLeast(trigger.workflowId, answeredAt.length, 60_000);

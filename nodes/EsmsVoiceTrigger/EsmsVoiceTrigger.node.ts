@@ -113,7 +113,7 @@ export class EsmsVoiceTrigger implements INodeType {
 	 * `workflowExecuteAfter` hook) if it changed: this is what makes the record durable on every n8n
 	 * version. The copy is read from the database when the execution starts in the main process; on
 	 * a queue-mode worker (2.41) it starts empty, so the worker saves what it recorded itself
-	 * (README "Repeated deliveries" says what that means).
+	 * (docs/repeated-deliveries.md says what that means).
 	 */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
