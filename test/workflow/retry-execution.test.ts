@@ -23,10 +23,9 @@ const TOP_UP = 'Top up your eSMS account, then run the workflow again.';
 const PLACED_BEFORE = 'The failed execution this retry repeats already placed this call; it was not placed again.';
 
 const items = PHONES.map((phone) => ({ phone }));
-const run = (opts: { executionId: string; retryOf?: EsmsRun; concurrency?: number; continueOnFail?: boolean }) =>
+const run = (opts: { executionId: string; retryOf?: EsmsRun; concurrency?: number }) =>
 	runEsms(makeCallParams({ options: { concurrency: opts.concurrency ?? 10 } }), {
 		items,
-		nodeExtra: opts.continueOnFail ? { onError: 'continueRegularOutput' } : {},
 		options: { mode: 'trigger', executionId: opts.executionId, retryOf: opts.retryOf?.result.run },
 	});
 
