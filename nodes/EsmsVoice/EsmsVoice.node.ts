@@ -12,10 +12,12 @@ import {
 	accountOperations,
 	CALL_PLACING_OPERATIONS,
 	callOperations,
+	CALLS_WITHIN_HOURS_BY_DEFAULT,
 	OPERATION_TITLES,
 	resourceField,
 	WAIT_OPERATIONS,
 } from './actions/descriptions';
+import { callingHoursFields } from './actions/callingHours';
 import { waitLimitFields, waitNotice } from './actions/call/makeCallAndWait.operation';
 import { RESUME_WEBHOOKS, resumeOnCallback } from './actions/call/resumeOnCallback';
 import { requestSettingsOption } from './actions/options';
@@ -27,7 +29,8 @@ export class EsmsVoice implements INodeType {
 		name: 'esmsVoice',
 		icon: { light: 'file:esms.svg', dark: 'file:esms.dark.svg' },
 		group: ['output'],
-		version: 1,
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: `={{ ${JSON.stringify(OPERATION_TITLES)}[$parameter["operation"]] ?? $parameter["operation"] }}`,
 		description: 'Place automated voice calls through eSMS.vn (VIHAT): recordings, text-to-speech, IVR and voice OTP',
 		documentationUrl: 'https://github.com/n8n-nodes-esms-voice/n8n-nodes-esms-voice#esms-voice',
@@ -45,6 +48,8 @@ export class EsmsVoice implements INodeType {
 			...Object.values(ITEM_OPERATIONS).flatMap((operations) =>
 				Object.values(operations).flatMap((operation) => operation.description),
 			),
+			...callingHoursFields(CALLS_WITHIN_HOURS_BY_DEFAULT, 'schedule'),
+			...callingHoursFields(['sendVoiceOtp'], 'anyTime'),
 			...waitLimitFields,
 			requestSettingsOption([...CALL_PLACING_OPERATIONS, ...WAIT_OPERATIONS], true),
 			requestSettingsOption(['getStatus', 'getBalance'], false),

@@ -1,6 +1,7 @@
 import { NodeApiError } from 'n8n-workflow';
 
 import { placedCallOutput } from '../../nodes/EsmsVoice/actions/call/placedCall';
+import { DoNotCallList } from '../../nodes/EsmsVoice/actions/doNotCall';
 import type { OperationContext, PreparedRequest } from '../../nodes/EsmsVoice/actions/types';
 import { normalizeCallResult } from '../../nodes/shared/callResult';
 import { RequestPacer } from '../../nodes/EsmsVoice/transport/pacer';
@@ -9,6 +10,7 @@ import { fakeContext } from './fake-context';
 
 const ctx: OperationContext = {
 	autoRequestId: true,
+	doNotCall: new DoNotCallList(),
 	settings: {
 		voiceBaseUrl: '',
 		restBaseUrl: '',

@@ -161,6 +161,33 @@ describe('Get Status (GetSendStatus)', () => {
 		expect(items?.[1].json).toMatchObject({ referenceId: id, sendStatus: 5, final: true, answered: true });
 	});
 
+	test('version 1.1 (a sweep over many calls): 105 is an item "not found yet", not a failure; found items say found: true', async () => {
+		const id = await placeCall(h.sim, '0912345678');
+		await h.sim.waitForIdle();
+		const otpId = 'd8e0f1f0702544b2acb456ca9ccfd111250';
+		const run = await runEsms(statusParams, { items: [{ id: 'no-such-call' }, { id }, { id: otpId }], nodeExtra: { typeVersion: 1.1 } });
+		expect(run.error).toBeUndefined();
+		const message =
+			'eSMS does not know this ID yet (code 105). A call placed moments ago may not be known yet: ask again later. If it stays unknown, check the ID.';
+		expect(run.items).toEqual([
+			{ json: { kind: 'call', referenceId: 'no-such-call', found: false, final: false, code: '105', message }, pairedItem: { item: 0 } },
+			{ json: expect.objectContaining({ kind: 'call', referenceId: id, found: true, final: true, answered: true }), pairedItem: { item: 1 } },
+			{ json: { kind: 'voiceOtp', referenceId: otpId, found: false, final: false, code: '105', message }, pairedItem: { item: 2 } },
+		]);
+		expect(Object.keys(run.json[1])).toEqual([
+			'kind', 'referenceId', 'answered', 'callStatus', 'callStatusRaw', 'durationSeconds', 'keyPressed', 'price', 'sentResult',
+			'callerId', 'sendStatus', 'sendStatusLabel', 'final', 'found', 'raw',
+		]);
+		expect(h.sim.requests.filter((r) => r.endpoint === STATUS).map((r) => `${r.host} ${r.rawQuery}`)).toEqual([
+			`voice ${KEYS_QS}&ReferenceId=no-such-call`,
+			`voice ${KEYS_QS}&ReferenceId=${id}`,
+			`rest ${KEYS_QS}&RefId=${otpId}`,
+		]);
+		// Chosen explicitly, version 1.1 fails like version 1.
+		const failed = await runEsms({ ...statusParams, notFoundYet: 'error' }, { items: [{ id: 'no-such-call' }], nodeExtra: { typeVersion: 1.1 } });
+		expect(failed.error?.message).toBe('eSMS error 105: Call or message ID not found');
+	});
+
 	test('an empty reference ID is refused before sending', async () => {
 		const { error } = await runEsms(statusParams, { items: [{}] });
 		expect([error?.message, error?.description]).toEqual([

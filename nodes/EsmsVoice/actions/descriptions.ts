@@ -99,3 +99,6 @@ export const OPERATION_TITLES: Record<string, string> = {
 };
 
 export const CALL_PLACING_OPERATIONS = ['makeCall', 'makeCallFromTemplate', 'sendVoiceOtp'];
+
+/** Calls (not the transactional voice OTP): Calling Hours are on by default from version 1.1. */
+export const CALLS_WITHIN_HOURS_BY_DEFAULT = ['makeCall', 'makeCallFromTemplate', ...WAIT_OPERATIONS];

@@ -1,10 +1,13 @@
 /** The fields every call-placing operation shows, and the query parameters they become. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { ALL_DAYS, type CallingHoursMode, nextOpening, outsideHoursReason, requireCallingWindow } from './callingHours';
 import { WAIT_OPERATIONS } from './descriptions';
+import { DO_NOT_CALL_REASON } from './doNotCall';
 import { resolveRequestId } from './requestId';
-import type { SendDateStyle } from './schedule';
-import { requireCallbackUrl, requireSchedule, isBlank } from './validate';
+import { formatVietnamSendDate, type SendDateStyle } from './schedule';
+import type { OperationContext } from './types';
+import { inputError, isBlank, requireCallbackUrl, requireSchedule } from './validate';
 import { PARAM } from '../../shared/wire';
 
 export const phoneField: INodeProperties = {
@@ -47,18 +50,72 @@ export const requestIdField: INodeProperties = {
 		'Your own ID for this call (max 50 characters). eSMS refuses a second call with the same ID for 24 hours. Leave empty to let the node derive one per execution and item.',
 };
 
-/** SendDate, CallbackUrl and RequestId: every call-placing operation has them. */
+export interface CommonCallParams {
+	/** SendDate, CallbackUrl and RequestId, as far as set. */
+	params: IDataObject;
+	/** What the output item repeats: the phone, and when and why the call is scheduled. */
+	echo: IDataObject;
+	/** When eSMS is to place the call (ms since epoch); undefined = now. */
+	sendAt?: number;
+	/** Set when the call must not be placed: the item's output, with the reason. */
+	skip?: IDataObject;
+}
+
+/**
+ * SendDate, CallbackUrl and RequestId, which every call-placing operation has, after the
+ * Do-Not-Call list and Calling Hours had their say. Runs after the operation's own checks, so a
+ * skipped item was still checked in full.
+ */
 export function buildCommonCallParams(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
+	phone: string,
 	fields: IDataObject,
 	style: SendDateStyle,
-	autoRequestId: boolean,
-): IDataObject {
+	operation: OperationContext,
+	defaultMode: CallingHoursMode = 'schedule',
+): CommonCallParams {
 	const params: IDataObject = {};
-	if (!isBlank(fields.scheduleAt)) params[PARAM.sendDate] = requireSchedule(ctx, itemIndex, fields.scheduleAt, style);
-	if (!isBlank(fields.callbackUrl)) params[PARAM.callbackUrl] = requireCallbackUrl(ctx, itemIndex, fields.callbackUrl);
-	const requestId = resolveRequestId(ctx, itemIndex, fields, autoRequestId);
+	const echo: IDataObject = { phone };
+	let because: string | undefined;
+	const nowMs = Date.now();
+	let sendAt = isBlank(fields.scheduleAt) ? undefined : requireSchedule(ctx, itemIndex, fields.scheduleAt, nowMs);
+	const callbackUrl = isBlank(fields.callbackUrl) ? undefined : requireCallbackUrl(ctx, itemIndex, fields.callbackUrl);
+	const doNotCall = operation.doNotCall.numbers(ctx, itemIndex, fields.doNotCall);
+
+	// Version 1 predates Calling Hours: its workflows keep calling at any time.
+	const versionDefault = ctx.getNode().typeVersion >= 1.1 ? defaultMode : 'anyTime';
+	const mode = ctx.getNodeParameter('callingHours', itemIndex, versionDefault) as CallingHoursMode;
+	let skip: IDataObject | undefined;
+	if (mode === 'schedule' || mode === 'skip') {
+		const window = requireCallingWindow(
+			ctx,
+			itemIndex,
+			ctx.getNodeParameter('callingHoursStart', itemIndex, '08:00'),
+			ctx.getNodeParameter('callingHoursEnd', itemIndex, '17:00'),
+			ctx.getNodeParameter('callingDays', itemIndex, ALL_DAYS),
+		);
+		const ringsAt = sendAt ?? nowMs;
+		const opening = nextOpening(window, ringsAt);
+		if (opening !== ringsAt && mode === 'skip') {
+			skip = { skipped: true, reason: outsideHoursReason(window), phone, callableFrom: formatVietnamSendDate(opening, style) };
+		} else if (opening !== ringsAt) {
+			sendAt = opening;
+			because = outsideHoursReason(window);
+		}
+	} else if (mode !== 'anyTime') {
+		throw inputError(ctx, itemIndex, 'Calling Hours', `${JSON.stringify(mode)} is not a choice`, 'Any Time, Schedule Outside Hours or Skip Outside Hours');
+	}
+	if (doNotCall.has(phone)) skip = { skipped: true, reason: DO_NOT_CALL_REASON, phone };
+	if (skip) return { params, echo, skip };
+
+	if (sendAt !== undefined) {
+		params[PARAM.sendDate] = formatVietnamSendDate(sendAt, style);
+		echo.scheduledFor = params[PARAM.sendDate];
+		if (because) echo.scheduledBecause = because;
+	}
+	if (callbackUrl !== undefined) params[PARAM.callbackUrl] = callbackUrl;
+	const requestId = resolveRequestId(ctx, itemIndex, fields, operation.autoRequestId);
 	if (requestId) params[PARAM.requestId] = requestId;
-	return params;
+	return { params, echo, sendAt };
 }

@@ -1,6 +1,7 @@
 /** The Options collection (node behaviour, not sent to eSMS) and reading it once per run. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { DoNotCallList } from './doNotCall';
 import { loadTransportSettings, RATE_LIMIT_RETRIES } from '../transport';
 import type { OperationContext } from './types';
 import { isBlank, requireInteger, requirePositiveNumber } from './validate';
@@ -101,5 +102,5 @@ export async function loadOperationContext(this: IExecuteFunctions): Promise<{ c
 		callsPerSecond,
 		rateLimitRetries,
 	});
-	return { ctx: { settings, autoRequestId: options.autoRequestId !== false }, concurrency };
+	return { ctx: { settings, autoRequestId: options.autoRequestId !== false, doNotCall: new DoNotCallList() }, concurrency };
 }

@@ -30,7 +30,7 @@ function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number, 
 function rememberPlacedCalls(ctx: IExecuteFunctions, identity: RunIdentity, outcomes: Array<Outcome | undefined>): void {
 	const placed = new Map<number, string | null>();
 	outcomes.forEach((outcome, i) => {
-		if (outcome === undefined || outcome instanceof Error) return;
+		if (outcome === undefined || outcome instanceof Error || outcome.skipped === true) return;
 		placed.set(i, typeof outcome.referenceId === 'string' && outcome.referenceId !== '' ? outcome.referenceId : null);
 	});
 	if (placed.size === 0) return;
@@ -71,6 +71,8 @@ export async function runItemOperation(this: IExecuteFunctions, operation: ItemO
 		async (entry, i): Promise<Outcome> => {
 			if (entry instanceof Error) return entry;
 			if (placedBefore.has(i)) return placedBeforeRetryOutput(entry, placedBefore.get(i) ?? null);
+			// Do-Not-Call or Calling Hours: no request, nothing charged.
+			if (entry.skip) return entry.skip;
 			try {
 				const answer = await sendEsmsRequest.call(this, entry.request, ctx.settings);
 				return operation.toOutput.call(this, answer, entry, ctx);

@@ -6,7 +6,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { normalizeVietnamesePhone, PHONE_EXPECTED } from './phone';
-import { formatVietnamSendDate, type SendDateStyle, toInstant } from './schedule';
+import { formatVietnamSendDate, toInstant } from './schedule';
 import { MAX_REQUEST_ID_LENGTH } from '../../shared/wire';
 
 export function inputError(
@@ -115,14 +115,8 @@ export function requireCallbackUrl(ctx: IExecuteFunctions, itemIndex: number, va
 	return text;
 }
 
-/** Returns SendDate in the endpoint's format, in Vietnam time; the time must be in the future. */
-export function requireSchedule(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	value: unknown,
-	style: SendDateStyle,
-	nowMs = Date.now(),
-): string {
+/** The instant Schedule At names; it must be in the future. */
+export function requireSchedule(ctx: IExecuteFunctions, itemIndex: number, value: unknown, nowMs = Date.now()): number {
 	const expected = 'a date and time in the future, e.g. 2026-12-24T09:30:00 (the workflow time zone) or an ISO date with an offset';
 	const instant = toInstant(value, ctx.getTimezone());
 	if (instant === undefined) throw inputError(ctx, itemIndex, 'Schedule At', `${show(value)} is not a date`, expected);
@@ -131,9 +125,9 @@ export function requireSchedule(
 			ctx,
 			itemIndex,
 			'Schedule At',
-			`${formatVietnamSendDate(instant, style)} (Vietnam time) is in the past`,
+			`${formatVietnamSendDate(instant, 'voice')} (Vietnam time) is in the past`,
 			expected,
 		);
 	}
-	return formatVietnamSendDate(instant, style);
+	return instant;
 }

@@ -2,6 +2,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { ENDPOINTS, PARAM } from '../../../shared/wire';
+import { doNotCallField } from '../doNotCall';
 import { buildCommonCallParams, callbackUrlField, phoneField, requestIdField, scheduleField } from '../fields';
 import { RECORDING_WAIT_OPERATION } from '../descriptions';
 import type { ItemOperation, OperationContext, PreparedRequest } from '../types';
@@ -70,6 +71,7 @@ const description: INodeProperties[] = [
 		displayOptions: { show },
 		options: [
 			callbackUrlField,
+			doNotCallField,
 			{
 				displayName: 'Max Retries',
 				name: 'maxRetries',
@@ -116,10 +118,13 @@ export function buildRecordingCallParams(this: IExecuteFunctions, i: number, ctx
 		params[PARAM.waitRetry] = requireInteger(this, i, 'Seconds Between Retries', fields.retryIntervalSeconds, 0);
 	}
 	if (!isBlank(fields.repeatCount)) params[PARAM.maxRepeat] = requireInteger(this, i, 'Repeat Recording', fields.repeatCount, 0);
-	Object.assign(params, buildCommonCallParams(this, i, fields, 'voice', ctx.autoRequestId));
+	const common = buildCommonCallParams(this, i, phone, fields, 'voice', ctx);
+	Object.assign(params, common.params);
 	return {
 		request: { endpoint: ENDPOINTS.makeCallRecord, params, itemIndex: i, hasRequestId: PARAM.requestId in params },
-		echo: { phone, ...(params[PARAM.sendDate] ? { scheduledFor: params[PARAM.sendDate] } : {}) },
+		echo: common.echo,
+		sendAt: common.sendAt,
+		skip: common.skip,
 	};
 }
 

@@ -6,7 +6,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, WAIT_INDEFINITELY } from 'n8n-workflow';
 
-import { toInstant } from '../schedule';
+import { formatVietnamSendDate, toInstant } from '../schedule';
 import { PARAM } from '../../../shared/wire';
 import { sendEsmsRequest } from '../../transport';
 import { RECORDING_WAIT_OPERATION, WAIT_OPERATIONS } from '../descriptions';
@@ -86,19 +86,24 @@ export const waitLimitFields: INodeProperties[] = [
 	},
 ];
 
-function waitUntil(ctx: IExecuteFunctions, now = Date.now()): Date {
+/** When the wait gives up: counted from when the call rings (now, or its scheduled time). */
+function waitUntil(ctx: IExecuteFunctions, ringsAt: number): Date {
 	if (!(ctx.getNodeParameter('limitWaitTime', 0, false) as boolean)) return WAIT_INDEFINITELY;
 	if (ctx.getNodeParameter('limitType', 0) === 'atSpecifiedTime') {
 		const value = ctx.getNodeParameter('maxDateAndTime', 0);
 		const instant = toInstant(value, ctx.getTimezone());
-		if (instant === undefined || instant <= now) {
-			throw inputError(ctx, 0, 'Max Date and Time', 'is not a date in the future', 'a date and time after now');
+		if (instant === undefined || instant <= ringsAt) {
+			if (ringsAt <= Date.now()) {
+				throw inputError(ctx, 0, 'Max Date and Time', 'is not a date in the future', 'a date and time after now');
+			}
+			const scheduled = `the call's scheduled time (${formatVietnamSendDate(ringsAt, 'voice')} Vietnam time)`;
+			throw inputError(ctx, 0, 'Max Date and Time', `is not after ${scheduled}`, `a date and time after ${scheduled}`);
 		}
 		return new Date(instant);
 	}
 	const amount = requireInteger(ctx, 0, 'Amount', ctx.getNodeParameter('resumeAmount', 0), 1);
 	const unit = ctx.getNodeParameter('resumeUnit', 0) as string;
-	return new Date(now + amount * (UNIT_MS[unit] ?? UNIT_MS.minutes));
+	return new Date(ringsAt + amount * (UNIT_MS[unit] ?? UNIT_MS.minutes));
 }
 
 function callbackUrlFor(resumeUrl: string): string {
@@ -129,7 +134,9 @@ export async function executeMakeCallAndWait(this: IExecuteFunctions, operation:
 	if (prepared.request.params[PARAM.callbackUrl] !== undefined) {
 		throw inputError(this, 0, 'Callback URL', 'cannot be set in this operation', 'no Callback URL: the node uses the URL that resumes this execution');
 	}
-	const waitTill = waitUntil(this);
+	// Do-Not-Call or outside Calling Hours with "skip": nothing placed, nothing to wait for.
+	if (prepared.skip) return [[{ json: prepared.skip, pairedItem: { item: 0 } }]];
+	const waitTill = waitUntil(this, prepared.sendAt ?? Date.now());
 	const resumeUrl = String(this.evaluateExpression('{{ $execution.resumeUrl }}', 0));
 	// Redacted like the keys from any error text that echoes the request.
 	const token = new URL(resumeUrl).searchParams.get(RESUME_TOKEN_PARAM);

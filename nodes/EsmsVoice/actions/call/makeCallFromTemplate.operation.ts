@@ -2,6 +2,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { ENDPOINTS, MAX_SPEED, MIN_SPEED, PARAM, VARIABLE_SEPARATOR, VOICES } from '../../../shared/wire';
+import { doNotCallField } from '../doNotCall';
 import { buildCommonCallParams, callbackUrlField, phoneField, requestIdField, scheduleField } from '../fields';
 import { TEMPLATE_WAIT_OPERATION } from '../descriptions';
 import type { ItemOperation, OperationContext, PreparedRequest } from '../types';
@@ -65,6 +66,7 @@ const description: INodeProperties[] = [
 		displayOptions: { show },
 		options: [
 			callbackUrlField,
+			doNotCallField,
 			requestIdField,
 			scheduleField,
 			{
@@ -122,10 +124,13 @@ export function buildTemplateCallParams(this: IExecuteFunctions, i: number, ctx:
 		params[PARAM.voice] = voice;
 	}
 	if (!isBlank(fields.speed)) params[PARAM.speed] = requireInteger(this, i, 'Speed', fields.speed, MIN_SPEED, MAX_SPEED);
-	Object.assign(params, buildCommonCallParams(this, i, fields, 'voice', ctx.autoRequestId));
+	const common = buildCommonCallParams(this, i, phone, fields, 'voice', ctx);
+	Object.assign(params, common.params);
 	return {
 		request: { endpoint: ENDPOINTS.makeCallTemplate, params, itemIndex: i, hasRequestId: PARAM.requestId in params },
-		echo: { phone, ...(params[PARAM.sendDate] ? { scheduledFor: params[PARAM.sendDate] } : {}) },
+		echo: common.echo,
+		sendAt: common.sendAt,
+		skip: common.skip,
 	};
 }
 

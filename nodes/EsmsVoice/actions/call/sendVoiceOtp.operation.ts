@@ -2,6 +2,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { ENDPOINTS, PARAM, SMS_TYPE_VOICE_OTP } from '../../../shared/wire';
+import { doNotCallField } from '../doNotCall';
 import { buildCommonCallParams, callbackUrlField, phoneField, requestIdField, scheduleField } from '../fields';
 import type { ItemOperation, OperationContext, PreparedRequest } from '../types';
 import { requirePhone, requireText } from '../validate';
@@ -37,6 +38,7 @@ const description: INodeProperties[] = [
 				default: '',
 				description: 'Campaign name shown in eSMS reports',
 			},
+			doNotCallField,
 			requestIdField,
 			{
 				displayName: 'Sandbox',
@@ -69,14 +71,14 @@ function prepare(this: IExecuteFunctions, i: number, ctx: OperationContext): Pre
 		[PARAM.sandbox]: fields.sandbox === true ? '1' : '0',
 	};
 	if (typeof fields.campaign === 'string' && fields.campaign.trim() !== '') body[PARAM.campaignId] = fields.campaign.trim();
-	Object.assign(body, buildCommonCallParams(this, i, fields, 'rest', ctx.autoRequestId));
+	// A one-time code is transactional: Calling Hours are off unless chosen.
+	const common = buildCommonCallParams(this, i, phone, fields, 'rest', ctx, 'anyTime');
+	Object.assign(body, common.params);
 	return {
 		request: { endpoint: ENDPOINTS.sendVoiceOtp, params: body, itemIndex: i, hasRequestId: PARAM.requestId in body },
-		echo: {
-			phone,
-			sandbox: fields.sandbox === true,
-			...(body[PARAM.sendDate] ? { scheduledFor: body[PARAM.sendDate] } : {}),
-		},
+		echo: { phone, sandbox: fields.sandbox === true, ...common.echo },
+		sendAt: common.sendAt,
+		skip: common.skip,
 	};
 }
 
