@@ -9,7 +9,18 @@ import { chain, ESMS_NODE, esmsNode, uniquePath, webhookNode } from './lib/workf
 
 const MAKE_CALL = 'MakeCallRecord_V2';
 const PHONES = ['0914000001', '0914000002', '0914000003', '0914000004'];
+/** In Date.getUTCDay() order (0 = Sunday). */
 const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+const capitalised = (day: string) => day[0].toUpperCase() + day.slice(1);
+
+/** How the node names a set of days: Monday first; consecutive days as "Tuesday to Sunday". */
+function daysText(days: string[]): string {
+	const week = [...DAYS.slice(1), DAYS[0]];
+	const ordered = week.filter((day) => days.includes(day));
+	const first = week.indexOf(ordered[0]);
+	const consecutive = ordered.every((day, i) => day === week[first + i]);
+	return consecutive && ordered.length > 2 ? `${capitalised(ordered[0])} to ${capitalised(ordered[ordered.length - 1])}` : ordered.map(capitalised).join(', ');
+}
 const HOUR_MS = 3_600_000;
 
 /** Vietnam wall-clock fields of an instant (UTC+7, no daylight saving). */
@@ -99,7 +110,7 @@ describe('Calling Hours and Do-Not-Call in a real n8n (eSMS Voice 1.1)', () => {
 		esms.sim.reset();
 		const skipped = await runCalls('closed-skip', { operation: 'makeCall', callingHours: 'skip', ...window });
 		expect(esms.sim.requests).toEqual([]);
-		const reason = `outside calling hours (00:00 to 24:00 Vietnam time, ${otherDays.map((d) => d[0].toUpperCase() + d.slice(1)).join(', ')})`;
+		const reason = `outside calling hours (00:00 to 24:00 Vietnam time, ${daysText(otherDays)})`;
 		expect(nodeOutput(skipped, ESMS_NODE)).toEqual(PHONES.map((phone) => ({ skipped: true, reason, phone, callableFrom: tomorrow })));
 	});
 
