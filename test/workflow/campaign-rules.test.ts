@@ -214,3 +214,14 @@ test('a skipped item is not "placed before the failure": a retry of the failed e
 	});
 	expect(run.nodeError?.description).toContain('Item 2 was placed before this error.');
 });
+
+test.each([
+	[['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'], 'Monday to Saturday'],
+	[['tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'], 'Tuesday to Sunday'],
+	[['saturday', 'sunday'], 'Saturday, Sunday'],
+	[['sunday', 'monday', 'tuesday'], 'Monday, Tuesday, Sunday'],
+])('the days %j read "%s" in the reason', async (callingDays, text) => {
+	now = Date.parse('2026-12-02T12:00:00Z'); // Wednesday 19:00: outside every window below
+	const run = await runEsms(makeCallParams({ callingHours: 'skip', callingDays }), { ...V11, items: [{ phone: '0912345678' }] });
+	expect(run.json[0].reason).toBe(`outside calling hours (08:00 to 17:00 Vietnam time, ${text})`);
+});

@@ -96,8 +96,9 @@ export function nextOpening(window: CallingWindow, instantMs: number): number {
 function describeDays(days: ReadonlySet<number>): string {
 	const ordered = MONDAY_FIRST.filter((day) => days.has(day));
 	if (ordered.length === 7) return 'every day';
-	// A run of consecutive days from Monday reads "Monday to Friday".
-	if (ordered.length > 2 && ordered[0] === 1 && ordered.every((day, i) => day === (1 + i) % 7)) {
+	// Consecutive days (in a Monday-first week) read "Monday to Friday".
+	const first = MONDAY_FIRST.indexOf(ordered[0]);
+	if (ordered.length > 2 && ordered.every((day, i) => day === MONDAY_FIRST[first + i])) {
 		return `${capitalised(ordered[0])} to ${capitalised(ordered[ordered.length - 1])}`;
 	}
 	return ordered.map(capitalised).join(', ');

@@ -81,6 +81,7 @@ export function buildCommonCallParams(
 	const nowMs = Date.now();
 	let sendAt = isBlank(fields.scheduleAt) ? undefined : requireSchedule(ctx, itemIndex, fields.scheduleAt, nowMs);
 	const callbackUrl = isBlank(fields.callbackUrl) ? undefined : requireCallbackUrl(ctx, itemIndex, fields.callbackUrl);
+	const requestId = resolveRequestId(ctx, itemIndex, fields, operation.autoRequestId);
 	const doNotCall = operation.doNotCall.numbers(ctx, itemIndex, fields.doNotCall);
 
 	// Version 1 predates Calling Hours: its workflows keep calling at any time.
@@ -115,7 +116,6 @@ export function buildCommonCallParams(
 		if (because) echo.scheduledBecause = because;
 	}
 	if (callbackUrl !== undefined) params[PARAM.callbackUrl] = callbackUrl;
-	const requestId = resolveRequestId(ctx, itemIndex, fields, operation.autoRequestId);
 	if (requestId) params[PARAM.requestId] = requestId;
 	return { params, echo, sendAt };
 }
