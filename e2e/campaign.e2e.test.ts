@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { EsmsSimulator, type SimulatorSummary } from '../simulator/src';
-import { CallbackNetwork, DataTables, runScheduledOnce, startChatReceiver, type Row } from './lib/campaign';
+import { CallbackNetwork, DataTables, LEDGER_COLUMNS, LEDGER_TABLE, runScheduledOnce, startChatReceiver, type Row } from './lib/campaign';
 import { exampleNode, loadExample } from './lib/examples';
 import { nodeOutput, N8nClient, type Execution, type WorkflowJson } from './lib/n8n-client';
 import { startN8n, type N8nHandle } from './lib/n8n-process';
@@ -18,12 +18,8 @@ import { poll } from './lib/util';
 import { CREDENTIAL_TYPE, NODE_TYPES } from './lib/workflows';
 import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY } from '../simulator/src';
 
-const TABLE = 'eSMS call ledger';
-const COLUMNS: Array<[string, 'string' | 'number' | 'date']> = [
-	['referenceId', 'string'], ['requestId', 'string'], ['phone', 'string'], ['status', 'string'],
-	['placedAt', 'date'], ['dueAt', 'date'], ['keyPressed', 'string'], ['durationSeconds', 'number'],
-	['price', 'number'], ['resultAt', 'date'], ['resultSource', 'string'], ['note', 'string'],
-];
+const TABLE = LEDGER_TABLE;
+const COLUMNS = LEDGER_COLUMNS;
 const CALLS = 200;
 /** Last digit → the simulator's outcome: 0 no answer, 2 key 2, 9 failed, else key 1 (20 of each digit). */
 const PHONES = Array.from({ length: CALLS }, (_, i) => `09120${String(i).padStart(5, '0')}`);

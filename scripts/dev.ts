@@ -18,6 +18,7 @@ import * as path from 'node:path';
 import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY, EsmsSimulator } from '../simulator/src';
 import { N8nClient, type CreatedCredential, type WorkflowJson } from '../e2e/lib/n8n-client';
 import { startN8n, type N8nHandle } from '../e2e/lib/n8n-process';
+import { DataTables, LEDGER_COLUMNS, LEDGER_TABLE } from '../e2e/lib/campaign';
 import { EXAMPLES_DIR, exampleFiles, loadExample } from '../e2e/lib/examples';
 import { PROJECT_ROOT } from '../e2e/lib/runtime';
 import { packageDir } from '../e2e/lib/shared';
@@ -58,6 +59,17 @@ export interface ImportedWorkflow {
 	triggerUrl?: string;
 }
 
+/** The campaign examples' Data table (docs/examples.md), created as a user would before importing them. */
+async function createLedgerTable(client: N8nClient, files: string[]): Promise<void> {
+	if (!files.some((file) => fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8').includes(LEDGER_TABLE))) return;
+	try {
+		await (await DataTables.connect(client)).create(LEDGER_TABLE, LEDGER_COLUMNS);
+		console.log(`[dev] created the Data table "${LEDGER_TABLE}" for the campaign examples`);
+	} catch (error) {
+		console.warn(`[dev] WARNING: could not create the Data table "${LEDGER_TABLE}": ${client.redactor.redact((error as Error).message)}`);
+	}
+}
+
 /** Imports examples/*.json as the e2e suite does: credential and the documented base URL swapped. */
 async function importExamples(client: N8nClient, credential: { id: string; name: string }): Promise<ImportedWorkflow[]> {
 	if (!fs.existsSync(EXAMPLES_DIR)) {
@@ -70,11 +82,15 @@ async function importExamples(client: N8nClient, credential: { id: string; name:
 	const files = exampleFiles().sort((a, b) => Number(hasEsmsTrigger(b)) - Number(hasEsmsTrigger(a)));
 	if (files.length === 0) console.log('[dev] examples/ has no workflow JSON: nothing to import');
 	const imported: ImportedWorkflow[] = [];
+	await createLedgerTable(client, files);
 	let callbackUrl: string | undefined;
+	// The campaign ledger's calls report to its own trigger (campaign-record), the others to the first.
+	let campaignCallbackUrl: string | undefined;
 	for (const file of files) {
+		const campaign = file.startsWith('campaign-');
 		let workflow: WorkflowJson;
 		try {
-			workflow = loadExample(file, credential, client.baseUrl, { callbackUrl });
+			workflow = loadExample(file, credential, client.baseUrl, { callbackUrl: campaign ? campaignCallbackUrl : callbackUrl });
 		} catch (error) {
 			console.warn(`[dev] WARNING: skipped examples/${file}: ${(error as Error).message}`);
 			continue;
@@ -88,7 +104,9 @@ async function importExamples(client: N8nClient, credential: { id: string; name:
 		}
 		let published = false;
 		let note = '';
-		if (/trigger/i.test(workflow.name) || workflow.nodes.some(isTriggerNode)) {
+		if (file === 'campaign-report.json') {
+			note = ' (not published: put your chat webhook in "Send to chat" first)';
+		} else if (/trigger/i.test(workflow.name) || workflow.nodes.some(isTriggerNode)) {
 			try {
 				await client.activateWorkflow(id);
 				published = true;
@@ -100,7 +118,8 @@ async function importExamples(client: N8nClient, credential: { id: string; name:
 		}
 		const trigger = workflow.nodes.find((node) => node.type === NODE_TYPES.trigger);
 		const triggerUrl = trigger?.webhookId ? `${client.baseUrl}/webhook/${String(trigger.webhookId)}/esms-voice` : undefined;
-		callbackUrl ??= triggerUrl;
+		if (campaign) campaignCallbackUrl ??= triggerUrl;
+		else callbackUrl ??= triggerUrl;
 		imported.push({ id, name: workflow.name, label: `${workflow.name}${note}`, file, published, nodes: workflow.nodes, triggerUrl });
 	}
 	return imported;

@@ -8,6 +8,14 @@ import type { N8nClient, WorkflowJson } from './n8n-client';
 export type ColumnType = 'string' | 'number' | 'boolean' | 'date';
 export type Row = Record<string, unknown> & { id: number };
 
+/** The campaign examples' Data table, as docs/examples.md tells a user to create it. */
+export const LEDGER_TABLE = 'eSMS call ledger';
+export const LEDGER_COLUMNS: Array<[string, ColumnType]> = [
+	['referenceId', 'string'], ['requestId', 'string'], ['phone', 'string'], ['status', 'string'],
+	['placedAt', 'date'], ['dueAt', 'date'], ['keyPressed', 'string'], ['durationSeconds', 'number'],
+	['price', 'number'], ['resultAt', 'date'], ['resultSource', 'string'], ['note', 'string'],
+];
+
 /** The owner's personal project holds the tables the Data table node finds by name. */
 export class DataTables {
 	private constructor(
