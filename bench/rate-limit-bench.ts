@@ -19,7 +19,17 @@ registerCredentialTypes([new EsmsApi()]);
 /** The issue's bound: wall time at most 1.15 × the ideal. */
 const ALLOWED_RATIO = 1.15;
 
-async function runCampaign(sim: EsmsSimulator, count: number, options: INodeParameters) {
+export interface CampaignResult {
+	elapsed: number;
+	failed: number;
+	placedTwice: number;
+	notPlaced: number;
+	refused: number;
+	sent: number;
+}
+
+/** Runs `count` Make Call items (distinct phones) through the node in the engine; counts what eSMS saw. */
+export async function runCampaign(sim: EsmsSimulator, count: number, options: INodeParameters): Promise<CampaignResult> {
 	const items = Array.from({ length: count }, (_, i) => ({ phone: `0912${String(i).padStart(6, '0')}` }));
 	const start = performance.now();
 	const result = await runWorkflow({

@@ -1,18 +1,20 @@
 /**
  * `npm run bench`: every benchmark, one run, printed as tables (and written to bench/results.md).
- * Usage: npm run bench [-- --only bulk,overhead,intake,ratelimit,package] [--items N] [--callbacks N]
+ * Usage: npm run bench [-- --only bulk,overhead,intake,ratelimit,campaign,package] [--items N] [--callbacks N]
+ *   [--campaigns 1000@5,2000@20,5000@100] (calls@limit; default: those three)
  * With --only, the sections measured replace those of the same title in results.md; the others stay.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { CAMPAIGNS, benchCampaigns } from './campaign-bench';
 import { benchBulk, benchOverhead, type Row } from './engine-bench';
 import { benchIntake } from './intake-bench';
 import { benchPackage } from './package-bench';
 import { benchRateLimit } from './rate-limit-bench';
 
-const ALL = ['bulk', 'overhead', 'intake', 'ratelimit', 'package'];
+const ALL = ['bulk', 'overhead', 'intake', 'ratelimit', 'campaign', 'package'];
 
 /** results.md split at its "### " titles: the preamble, then [title, text] in order. */
 function sectionsOf(text: string): { preamble: string; sections: Array<[string, string]> } {
@@ -53,6 +55,17 @@ async function main(): Promise<void> {
 	}
 	if (only.includes('ratelimit')) {
 		add('Rate limit: 1000 Make Call items, simulator limited to 20 requests/s (code 160 above it)', await benchRateLimit(items, 20));
+	}
+	if (only.includes('campaign')) {
+		const campaignsArg = args.indexOf('--campaigns');
+		const campaigns =
+			campaignsArg >= 0
+				? args[campaignsArg + 1].split(',').map((spec) => {
+						const [calls, perSecond] = spec.split('@').map(Number);
+						return { calls, perSecond };
+					})
+				: CAMPAIGNS;
+		add('Campaign pace: Make Call at the node defaults, simulator limited to R requests/s (code 160 above it)', await benchCampaigns(campaigns));
 	}
 	if (only.includes('package')) add('Package', benchPackage());
 	const file = path.join(__dirname, 'results.md');

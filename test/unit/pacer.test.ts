@@ -4,7 +4,15 @@ import { OTP_ID_PATTERN } from '../../nodes/shared/wire';
 import { statusKind } from '../../nodes/EsmsVoice/actions/call/getStatus.operation';
 
 describe('RequestPacer', () => {
-	test('0 = unpaced until a 160; then the pace is what eSMS accepted in the last second, recovering slowly', async () => {
+	/** `count` accepted answers, `gapMs` apart, starting at `from`; returns the time after the last. */
+	function acceptMany(pacer: RequestPacer, clock: { now: number }, count: number, from: number, gapMs: number): void {
+		for (let i = 0; i < count; i++) {
+			clock.now = from + i * gapMs;
+			pacer.accepted();
+		}
+	}
+
+	test('0 = unpaced until a 160; then the pace is what eSMS accepted in the last second, probing slowly above it later', async () => {
 		let now = 10_000;
 		const pacer = new RequestPacer(0, () => now);
 		expect(pacer.currentPace).toBe(Infinity);
@@ -15,9 +23,15 @@ describe('RequestPacer', () => {
 		}
 		pacer.limited();
 		expect(pacer.currentPace).toBe(20);
+		// At the most eSMS has accepted in one second, which it just refused to exceed: no probing
+		// for 10 s, then +0.2/s per second (about +1/s every 5 s).
+		now += 1000;
 		pacer.accepted();
-		expect(pacer.currentPace).toBeCloseTo(20 + 0.2 / 20, 10);
-		// 1.2 s later only the last accepted request is still inside the window.
+		expect(pacer.currentPace).toBe(20);
+		now += 9000;
+		pacer.accepted();
+		expect(pacer.currentPace).toBe(20 + 0.2 / 20);
+		// 1.2 s later nothing accepted is inside the window any more.
 		now += 1200;
 		pacer.limited();
 		expect(pacer.currentPace).toBe(1);
@@ -32,6 +46,135 @@ describe('RequestPacer', () => {
 		now = 5000;
 		pacer.limited();
 		expect(pacer.currentPace).toBe(1);
+	});
+
+	test('after a 160 at the most eSMS accepted in one second, the pace is back there within two accepted requests', () => {
+		const clock = { now: 0 };
+		const pacer = new RequestPacer(0, () => clock.now);
+		// 100 accepted in one second (0 … 990 ms): eSMS allows 100/s.
+		acceptMany(pacer, clock, 100, 0, 10);
+		// At 1,000 ms the one at 0 ms has left the window: 99 inside.
+		clock.now = 1000;
+		pacer.limited();
+		expect(pacer.currentPace).toBe(99);
+		clock.now = 1010;
+		pacer.accepted();
+		expect(pacer.currentPace).toBe(99 + 50 / 99);
+		clock.now = 1020;
+		pacer.accepted();
+		// Not above it on the way back (99.5 + 50 / 99.5 would be): 100, and no probing until 11,000 ms.
+		expect(pacer.currentPace).toBe(100);
+		clock.now = 10_990;
+		pacer.accepted();
+		expect(pacer.currentPace).toBe(100);
+		clock.now = 11_000;
+		pacer.accepted();
+		expect(pacer.currentPace).toBe(100 + 0.2 / 100);
+	});
+
+	test('at 5/s a 160 with one fewer accepted in the window keeps the best rate: back to 5 at once', () => {
+		const clock = { now: 0 };
+		const pacer = new RequestPacer(0, () => clock.now);
+		acceptMany(pacer, clock, 5, 0, 200);
+		clock.now = 1100;
+		pacer.limited();
+		expect(pacer.currentPace).toBe(4);
+		clock.now = 1200;
+		pacer.accepted();
+		expect(pacer.currentPace).toBe(4 + 2.5 / 4);
+		clock.now = 1400;
+		pacer.accepted();
+		expect(pacer.currentPace).toBe(5);
+	});
+
+	test('a slow answer is not taken for room: what counts is how many requests started and were accepted within a second', () => {
+		const clock = { now: 30 };
+		const pacer = new RequestPacer(0, () => clock.now);
+		// Started 200 ms apart; the first answered after 30 ms, the others after 1 ms.
+		pacer.accepted(0);
+		for (const startedAt of [200, 400, 600, 800, 1000]) {
+			clock.now = startedAt + 1;
+			pacer.accepted(startedAt);
+		}
+		// Six answers in the last second, but eSMS accepted only five of them within it for sure.
+		clock.now = 1002;
+		pacer.limited();
+		expect(pacer.currentPace).toBe(5);
+	});
+
+	test('the 160s answered within one second cut the pace once; a 160 with far fewer accepted forgets the best rate', () => {
+		const clock = { now: 0 };
+		const pacer = new RequestPacer(20, () => clock.now);
+		acceptMany(pacer, clock, 20, 0, 50);
+		clock.now = 1000;
+		pacer.limited();
+		expect(pacer.currentPace).toBe(19);
+		// Half a second later: only 9 of ours are in the window, but this 160 answers the same overshoot.
+		clock.now = 1500;
+		pacer.limited();
+		expect(pacer.currentPace).toBe(19);
+		// A second after the cut, refused with nothing of ours accepted: eSMS accepts less now (shared
+		// account): from 1/s it climbs slowly, no quick return to 20.
+		clock.now = 2000;
+		pacer.limited();
+		expect(pacer.currentPace).toBe(1);
+		clock.now = 2100;
+		pacer.accepted();
+		expect(pacer.currentPace).toBe(1.2);
+	});
+
+	describe('start slots', () => {
+		beforeEach(() => jest.useFakeTimers());
+		afterEach(() => jest.useRealTimers());
+
+		test('slots handed out before a cut are handed out again at the new pace', async () => {
+			jest.setSystemTime(0);
+			const pacer = new RequestPacer(10, () => Date.now());
+			const started: Array<[string, number]> = [];
+			const start = (name: string) => pacer.wait().then((at) => started.push([name, at]));
+			const all = Promise.all([start('a'), start('b'), start('c')]);
+			// At 10/s: a now, b at 102 ms, c at 204 ms (1,020 ms / 10).
+			await jest.advanceTimersByTimeAsync(50);
+			expect(started).toEqual([['a', 0]]);
+			pacer.accepted(0);
+			await jest.advanceTimersByTimeAsync(10);
+			// A 160 at 60 ms with 1 accepted in the window: 1/s, and nothing before 60 + 1,020 ms.
+			pacer.limited();
+			expect(pacer.currentPace).toBe(1);
+			await jest.advanceTimersByTimeAsync(1019);
+			expect(started).toEqual([['a', 0]]);
+			await jest.advanceTimersByTimeAsync(1);
+			expect(started).toEqual([['a', 0], ['b', 1080]]);
+			await jest.advanceTimersByTimeAsync(1019);
+			expect(started).toEqual([['a', 0], ['b', 1080]]);
+			await jest.advanceTimersByTimeAsync(1);
+			expect(started).toEqual([['a', 0], ['b', 1080], ['c', 2100]]);
+			await all;
+		});
+
+		test('after a 160 nothing starts before the oldest request eSMS accepted in the window is a second old', async () => {
+			const clock = { now: 0 };
+			const pacer = new RequestPacer(0, () => clock.now);
+			// The unpaced first burst: 5 accepted at 0 … 4 ms, then a 160.
+			acceptMany(pacer, clock, 5, 0, 1);
+			clock.now = 5;
+			pacer.limited();
+			expect(pacer.currentPace).toBe(5);
+			const started: number[] = [];
+			const first = pacer.wait().then(() => started.push(1));
+			const second = pacer.wait().then(() => started.push(2));
+			// Not at 205 ms (one slot at 5/s after the 160): eSMS refuses everything until 1,000 ms.
+			await jest.advanceTimersByTimeAsync(994);
+			expect(started).toEqual([]);
+			await jest.advanceTimersByTimeAsync(1);
+			expect(started).toEqual([1]);
+			// Then one start every 204 ms (a second and 20 ms, over 5): the sixth is not at the window's edge.
+			await jest.advanceTimersByTimeAsync(203);
+			expect(started).toEqual([1]);
+			await jest.advanceTimersByTimeAsync(1);
+			expect(started).toEqual([1, 2]);
+			await Promise.all([first, second]);
+		});
 	});
 });
 

@@ -141,10 +141,10 @@ export async function sendEsmsRequest(
 	settings: TransportSettings,
 ): Promise<EsmsAnswer> {
 	for (let retry = 0; ; retry++) {
-		await settings.pacer.wait();
+		const startedAt = await settings.pacer.wait();
 		const answer = await sendOnce.call(this, request, settings);
 		if (answer.code !== CODE_RATE_LIMITED) {
-			settings.pacer.accepted();
+			settings.pacer.accepted(startedAt);
 			return answer;
 		}
 		settings.pacer.limited();

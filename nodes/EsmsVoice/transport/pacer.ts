@@ -1,21 +1,58 @@
 /**
  * Paces the requests of one node run to eSMS's per-account limit (requests per second). Start
- * slots are handed out evenly (1000 / pace ms apart) to every concurrent worker. When eSMS still
- * answers 160 (over the limit), the pace drops to what eSMS accepted during the last second; each
- * accepted request then raises it slowly again, never above the configured ceiling.
+ * slots are handed out evenly (1020 / pace ms apart) to every concurrent worker. When eSMS still
+ * answers 160 (over the limit), the pace drops (once per second) to what eSMS accepted during the
+ * last second, nothing starts before eSMS's window frees a place, and the pace climbs back quickly
+ * to the most eSMS has accepted within one second, slowly above that (after a pause), never above
+ * the configured ceiling.
  */
 import { sleep } from 'n8n-workflow';
 
+/** eSMS counts requests over one second. */
 const WINDOW_MS = 1000;
-/** Additive increase: about +1 request/s for every 5 s without a 160. */
+/**
+ * Starts are spread over a second plus this: at exactly `pace` per second every (pace + 1)-th
+ * request would reach eSMS right at the edge of the window of the first, where a millisecond of
+ * timer or network jitter earns a 160 (and a lost slot) about half the time.
+ */
+const EDGE_GUARD_MS = 20;
+/** Above the best known rate: +1 request/s for about every 5 s without a 160 (probing for more). */
 const RECOVERY = 0.2;
+/**
+ * Below it: back to the best known rate within about 2 s (+half of it per second). eSMS accepted
+ * that rate before, so a long crawl back (at 100/s, 50 s from 90/s) would only waste time.
+ */
+const RETURN_SHARE = 0.5;
+/**
+ * No probing for this long after a 160 at the best known rate: eSMS just refused more than that,
+ * and at 5/s probing at once overshoots again within a second (about one 160 a second).
+ */
+const PROBE_PAUSE_MS = 10_000;
+/** A 160 with fewer accepted in the window than this share of the best means eSMS accepts less now. */
+const SHRINK_SHARE = 0.9;
 
 export class RequestPacer {
 	private pace: number;
 
 	private nextSlot = 0;
 
+	/** When eSMS's accepted answers of the last second came. */
 	private readonly acceptedAt: number[] = [];
+
+	/** When the requests accepted in the last second were started. */
+	private acceptedStarts: number[] = [];
+
+	/** The most requests started and accepted within one second in this run: a rate eSMS allows. */
+	private best = 0;
+
+	private lastCutAt = -Infinity;
+
+	/** How many times the pace was cut: a slot handed out before a cut is handed out again. */
+	private cuts = 0;
+
+	private probeFrom = 0;
+
+	private readonly ceiling: number;
 
 	/** @param perSecond the ceiling; 0 = no fixed pace (only what 160 answers teach). */
 	constructor(
@@ -26,36 +63,69 @@ export class RequestPacer {
 		this.pace = this.ceiling;
 	}
 
-	private readonly ceiling: number;
-
 	/** Requests per second now (Infinity = unpaced). */
 	get currentPace(): number {
 		return this.pace;
 	}
 
-	/** Resolves when the next request may start. */
-	async wait(): Promise<void> {
-		if (!Number.isFinite(this.pace)) return;
-		const now = this.clock();
-		const slot = Math.max(now, this.nextSlot);
-		this.nextSlot = slot + WINDOW_MS / this.pace;
-		if (slot > now) await sleep(slot - now);
+	/** Resolves, with the time, when the next request may start. */
+	async wait(): Promise<number> {
+		for (;;) {
+			const now = this.clock();
+			if (!Number.isFinite(this.pace)) return now;
+			const slot = Math.max(now, this.nextSlot);
+			this.nextSlot = slot + (WINDOW_MS + EDGE_GUARD_MS) / this.pace;
+			if (slot <= now) return now;
+			const cuts = this.cuts;
+			await sleep(slot - now);
+			// A cut while waiting: this slot was spaced for a pace eSMS refused (with Concurrency
+			// 10 at 5/s, two seconds of them), so queue again at the new pace.
+			if (this.cuts === cuts) return this.clock();
+		}
 	}
 
-	/** eSMS answered something other than 160. */
-	accepted(): void {
+	/** eSMS answered something other than 160 to the request started at `startedAt`. */
+	accepted(startedAt = this.clock()): void {
 		const now = this.clock();
 		this.acceptedAt.push(now);
 		this.forgetBefore(now - WINDOW_MS);
-		if (Number.isFinite(this.pace)) this.pace = Math.min(this.ceiling, this.pace + RECOVERY / this.pace);
+		// Started and answered within the last second: eSMS accepted all of these within one of its
+		// windows. Counting answers alone would take a slow answer's delay for room (and 6/s at 5/s).
+		this.acceptedStarts = this.acceptedStarts.filter((time) => time > now - WINDOW_MS);
+		if (startedAt > now - WINDOW_MS) this.acceptedStarts.push(startedAt);
+		if (Number.isFinite(this.pace)) {
+			// Each accepted request adds share / pace: per second (pace requests) that is +share.
+			const probe = now >= this.probeFrom ? RECOVERY / this.pace : 0;
+			const step = this.pace < this.best ? (RETURN_SHARE * this.best) / this.pace : probe;
+			const target = this.pace < this.best ? this.best : Infinity;
+			this.pace = Math.min(this.ceiling, target, this.pace + step);
+		}
+		this.best = Math.max(this.best, this.acceptedStarts.length);
 	}
 
 	/** eSMS answered 160: slow down to what it accepted in the last second. */
 	limited(): void {
 		const now = this.clock();
 		this.forgetBefore(now - WINDOW_MS);
-		this.pace = Math.max(1, Math.min(this.pace, this.acceptedAt.length));
-		this.nextSlot = Math.max(this.nextSlot, now + WINDOW_MS / this.pace);
+		const inWindow = this.acceptedAt.length;
+		// The 160s of one window answer one overshoot (the requests already in flight): cut once.
+		if (now - this.lastCutAt >= WINDOW_MS) {
+			// Refused well below a rate eSMS accepted before: another workflow shares the account,
+			// or the limit was lowered. Forget that rate and probe slowly from the new one at once.
+			// (At least 2 fewer: at 5/s one request less is 20 %, and where the window ends is a guess.)
+			const shrunk = inWindow < Math.min(SHRINK_SHARE * this.best, this.best - 1);
+			if (shrunk) this.best = inWindow;
+			this.probeFrom = shrunk ? now : now + PROBE_PAUSE_MS;
+			this.pace = Math.max(1, Math.min(this.pace, inWindow, this.best > 0 ? this.best : Infinity));
+			this.lastCutAt = now;
+			this.cuts++;
+			this.nextSlot = 0;
+		}
+		// eSMS frees a place when the oldest request it accepted in its window is a second old (our
+		// answer times are later than its arrival times, so this is not early). Sending before that
+		// (as the first unpaced burst would) only earns more 160s.
+		const freedAt = inWindow > 0 ? this.acceptedAt[0] + WINDOW_MS : now;
+		this.nextSlot = Math.max(this.nextSlot, freedAt, now + (WINDOW_MS + EDGE_GUARD_MS) / this.pace);
 	}
 
 	private forgetBefore(time: number): void {
