@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 
 import { nodeOutput, type Execution } from './lib/n8n-client';
 import { Scenario, type SimulatorWithCredential } from './lib/scenario';
+import { webhookNodeOnReceived } from './lib/nodes';
 import { chain, ESMS_NODE, esmsNode, uniquePath, webhookNode } from './lib/workflows';
 
 const MAKE_CALL = 'MakeCallRecord_V2';
@@ -135,6 +136,30 @@ describe('Calling Hours and Do-Not-Call in a real n8n (eSMS Voice 1.1)', () => {
 		expect(bad.status).toBe('error');
 		expect(bad.data?.resultData.error?.message).toBe('Item 1, field "Do-Not-Call List": entry 2 ("call") is not a phone number');
 		expect(esms.sim.requests).toEqual([]);
+	});
+
+	test('Make Call and Wait, window closed today: SendDate at the next opening, the execution waits until then + 30 minutes', async () => {
+		// Calls that stay pending: the execution is still waiting when it is read.
+		const slow = await scenario.simulator('campaign-rules-wait', { callDelayMs: 600_000 });
+		const today = vietnam(Date.now());
+		const window = { callingHours: 'schedule', callingHoursStart: '00:00', callingHoursEnd: '24:00', callingDays: DAYS.filter((_, i) => i !== today.day) };
+		const path = uniquePath('rules-wait');
+		const node = {
+			...esmsNode(
+				{ resource: 'call', operation: 'makeCallAndWait', phone: '0914000009', recordingId: '1001', ...window, limitWaitTime: true, resumeAmount: 30, resumeUnit: 'minutes' },
+				slow.credential,
+			),
+			typeVersion: 1.1,
+		};
+		const workflowId = await scenario.workflow(chain('e2e rules: wait', [webhookNodeOnReceived(path), node]));
+		await scenario.client.callWebhook(path);
+		const [id] = await scenario.newExecutions(workflowId, []);
+		const execution = await scenario.executionWithStatus(id, ['waiting', 'success', 'error', 'crashed']);
+		expect(execution.status).toBe('waiting');
+		const tomorrow = vietnam(Date.now() + 24 * HOUR_MS).date;
+		const opening = Date.parse(`${tomorrow.split('/').join('-')}T00:00:00+07:00`);
+		expect(new Date(String(execution.waitTill)).getTime()).toBe(opening + 30 * 60_000);
+		expect(slow.sim.requestsTo(MAKE_CALL).map((r) => r.query.SendDate)).toEqual([`${tomorrow} 00:00:00`]);
 	});
 
 	test('Get Status 1.1: an ID eSMS does not know yet (105) is an item, not a failed execution', async () => {

@@ -38,6 +38,8 @@ export interface Execution {
 	mode: string;
 	startedAt: string;
 	stoppedAt: string | null;
+	/** When a waiting execution continues without being resumed (null: not waiting, or without limit). */
+	waitTill?: string | null;
 	data?: ExecutionData;
 }
 
