@@ -231,7 +231,17 @@ describe('a newcomer in the n8n editor (Chromium)', () => {
 		expect(requests.map((r) => [r.endpoint, r.query.Phone, r.query.TemplateId])).toEqual([['MakeCallRecord_V2', '0912345671', '1001']]);
 		const text = await output.innerText();
 		for (const column of ['referenceId', 'alreadyPlaced', 'phone', 'requestId', 'code']) expect(text).toContain(column);
-		expect(text).toMatch(/\tfalse\t0912345671\tn8n-[0-9a-f]+-0\t100/);
+		// A node added today is version 1.1: Calling Hours 08:00 to 17:00 (Vietnam time) by default.
+		const sendDate = requests[0].query.SendDate;
+		const vietnam = new Date(Date.now() + 7 * 3_600_000);
+		const inside = vietnam.getUTCHours() >= 8 && vietnam.getUTCHours() < 17;
+		if (inside) {
+			expect(sendDate).toBeUndefined();
+			expect(text).toMatch(/\tfalse\t0912345671\tn8n-[0-9a-f]+-0\t100/);
+		} else {
+			expect(sendDate).toMatch(/^\d{4}\/\d{2}\/\d{2} 08:00:00$/);
+			expect(text).toContain(`\tfalse\t0912345671\t${sendDate}\toutside calling hours (08:00 to 17:00 Vietnam time, every day)\tn8n-`);
+		}
 	});
 
 	test('a bad phone number: the panel shows which item, which field and what is expected; nothing is sent', async () => {
