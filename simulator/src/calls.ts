@@ -109,6 +109,8 @@ export class CallBook {
 	private async deliver(call: SimulatedCall, sendStatus: number, generation: number): Promise<void> {
 		const { callbackStyle, maxCallbackRetries, callbackRetryDelayMs, omitSendStatus } = this.host.options;
 		const url = buildCallbackUrl(call.callbackUrl ?? '', callbackQuery(call, sendStatus, omitSendStatus), callbackStyle);
+		const final = sendStatus === SEND_STATUS_FINISHED;
+		if (final) call.resultDelivery = 'sending';
 		for (let attempt = 1; attempt <= maxCallbackRetries + 1; attempt++) {
 			this.assertCurrent(generation);
 			const status = await sendCallback(url, this.inFlight);
@@ -116,9 +118,13 @@ export class CallBook {
 			this.host.recordCallback({ url, status, attempt, referenceId: call.referenceId, sendStatus, time: Date.now() });
 			// The receiver's URL may carry a token: log the outcome, never the URL.
 			this.host.log(`callback ${call.referenceId} SendStatus=${sendStatus} attempt ${attempt} -> ${status}`);
-			if (status === 200) return;
+			if (status === 200) {
+				if (final) call.resultDelivery = 'delivered';
+				return;
+			}
 			if (attempt <= maxCallbackRetries) await this.timers.sleep(callbackRetryDelayMs);
 		}
+		if (final) call.resultDelivery = 'failed';
 	}
 
 	private assertCurrent(generation: number): void {

@@ -1,18 +1,19 @@
 #!/usr/bin/env node
 // The `esms-voice-simulator` command: run the eSMS simulator standalone, e.g. to point a local n8n at it.
-import { EsmsSimulator } from './server';
+import { EsmsSimulator, SUMMARY_PATH } from './server';
 import type { SimulatorOptions } from './types';
 
-const USAGE = `usage: esms-voice-simulator [--port N] [--delay MS] [--intermediate] [--rate N] [--no-send-status] [--api-key K] [--secret-key K]
+const USAGE = `usage: esms-voice-simulator [--port N] [--delay MS] [--intermediate] [--rate N] [--no-send-status] [--not-found-for MS] [--api-key K] [--secret-key K]
 
-  --port N          port on 127.0.0.1 (default 8797, or env ESMS_SIM_PORT)
-  --delay MS        time from an accepted call to its result (default 200)
-  --intermediate    send SendStatus=2 and SendStatus=7 callbacks before the final one
-  --rate N          the account's requests per second; above it eSMS answers 160 (default 0 = no limit)
-  --no-send-status  callbacks without SendStatus, as eSMS's 2023 callback page describes them
-  --api-key K       ApiKey to accept (default SIM-API-KEY-0001)
-  --secret-key K    SecretKey to accept (default SIM-SECRET-KEY-0001)
-  --help            this text`;
+  --port N            port on 127.0.0.1 (default 8797, or env ESMS_SIM_PORT)
+  --delay MS          time from an accepted call to its result (default 200)
+  --intermediate      send SendStatus=2 and SendStatus=7 callbacks before the final one
+  --rate N            the account's requests per second; above it eSMS answers 160 (default 0 = no limit)
+  --no-send-status    callbacks without SendStatus, as eSMS's 2023 callback page describes them
+  --not-found-for MS  GetSendStatus answers 105 (not found) for a call younger than MS (default 0)
+  --api-key K         ApiKey to accept (default SIM-API-KEY-0001)
+  --secret-key K      SecretKey to accept (default SIM-SECRET-KEY-0001)
+  --help              this text`;
 
 function parseArgs(argv: string[]): SimulatorOptions {
 	const options: SimulatorOptions = { quiet: false, outcomeByLastDigit: true, port: 8797 };
@@ -40,6 +41,9 @@ function parseArgs(argv: string[]): SimulatorOptions {
 				break;
 			case '--no-send-status':
 				options.omitSendStatus = true;
+				break;
+			case '--not-found-for':
+				options.notFoundForMs = toInteger(flag, value());
 				break;
 			case '--api-key':
 				options.apiKey = value();
@@ -86,7 +90,8 @@ In n8n's eSMS API credential, turn on Use Custom Base URLs and enter:
   templates (MakeCallTemplate_V2 TemplateId): ${o.templates.join(', ')}
   call result after ${o.callDelayMs} ms${o.intermediateCallbacks ? ', with SendStatus 2 and 7 callbacks first' : ''}
   rate limit: ${o.rateLimitPerSecond > 0 ? `${o.rateLimitPerSecond} requests/s (code 160 above it)` : 'none'}
-  outcome by the phone's last digit: 0 = no answer, 2 = answered + key 2, 9 = failed, other = answered + key 1
+  outcome by the phone's last digit: 0 = no answer, 2 = answered + key 2, 9 = failed, other = answered + key 1${o.notFoundForMs > 0 ? `\n  GetSendStatus: 105 (not found) for calls younger than ${o.notFoundForMs} ms` : ''}
+  what it sent so far: GET ${simulator.url}${SUMMARY_PATH}
 Press Ctrl-C to stop.`);
 
 	let stopping = false;

@@ -153,6 +153,8 @@ export function getSendStatus(params: Params, state: EndpointState): Reply {
 	const referenceId = param(params, 'ReferenceId');
 	const call = referenceId === undefined ? undefined : state.getCall(referenceId);
 	if (call === undefined || call.kind !== 'call') return codeResponse('105');
+	// eSMS: "a call made seconds ago may not be queryable yet".
+	if (Date.now() - call.createdAt < state.options.notFoundForMs) return codeResponse('105');
 	const final = call.status === 'final';
 	const number = (value: number): number | string => (state.options.numbersAsStrings ? String(value) : value);
 	// This page spells no answer 'NOANSWERED'; the callback spells it 'NO ANSWER'.

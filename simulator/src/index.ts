@@ -1,5 +1,5 @@
 // The eSMS simulator's public surface: import from here, not from the modules behind it.
-export { EsmsSimulator } from './server';
+export { EsmsSimulator, SUMMARY_PATH } from './server';
 export { DEFAULT_API_KEY, DEFAULT_SECRET_KEY, outcomeForLastDigit } from './options';
 export { CALLER_ID } from './callbacks';
 export { ECHO_CODE } from './faults';
@@ -15,4 +15,5 @@ export type {
 	ScriptedOutcome,
 	SimulatedCall,
 	SimulatorOptions,
+	SimulatorSummary,
 } from './types';

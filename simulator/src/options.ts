@@ -31,6 +31,7 @@ export function resolveOptions(options: SimulatorOptions = {}): EffectiveOptions
 		omitSendStatus: options.omitSendStatus ?? false,
 		rateLimitPerSecond: options.rateLimitPerSecond ?? 0,
 		accountCode: options.accountCode ?? '',
+		notFoundForMs: options.notFoundForMs ?? 0,
 		quiet: options.quiet ?? true,
 	};
 	return Object.freeze(effective);

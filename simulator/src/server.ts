@@ -6,6 +6,7 @@ import * as endpoints from './endpoints';
 import { applyFault, FaultQueue } from './faults';
 import { normalizePhone, pickOutcome, resolveOptions } from './options';
 import { hostOf, matchRoute, parseBody, parseQuery, readBody, sendJson, SERVICE_PATH, splitUrl, type Route } from './routes';
+import { summarize } from './summary';
 import { CancelledError, TimerRegistry } from './timers';
 import type {
 	CallbackAttempt,
@@ -16,12 +17,16 @@ import type {
 	ScriptedOutcome,
 	SimulatedCall,
 	SimulatorOptions,
+	SimulatorSummary,
 } from './types';
 import { canonicalParams, errorMessage, paramsFromBody } from './validation';
 
 const RATE_WINDOW_MS = 1000;
 
 const DEFAULT_WAIT_MS = 5000;
+
+/** Not an eSMS endpoint: the simulator's own account of what it sent (GET). */
+export const SUMMARY_PATH = '/simulator/summary';
 
 interface Waiter {
 	check(): void;
@@ -151,6 +156,11 @@ export class EsmsSimulator {
 		return this.calls.list();
 	}
 
+	/** What it sent: final calls by outcome and key, total price, and which results reached a receiver. */
+	summary(): SimulatorSummary {
+		return summarize(this.calls.list());
+	}
+
 	async waitForCallbacks(count: number, timeoutMs = DEFAULT_WAIT_MS): Promise<CallbackAttempt[]> {
 		await this.waitUntil(
 			() => this.callbacks.length >= count,
@@ -198,6 +208,11 @@ export class EsmsSimulator {
 	private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
 		try {
 			const { pathname, rawQuery } = splitUrl(request.url ?? '/');
+			if (pathname === SUMMARY_PATH && request.method === 'GET') {
+				// Not an eSMS request, so it is not recorded among `requests`.
+				sendJson(response, 200, this.summary());
+				return;
+			}
 			const route = matchRoute(pathname);
 			const method = request.method ?? 'GET';
 			const text = await readBody(request);

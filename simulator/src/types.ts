@@ -63,6 +63,11 @@ export interface SimulatorOptions {
 	 * and does nothing ('143': not activated or locked; '102': no price list). '' (default): none.
 	 */
 	accountCode?: string;
+	/**
+	 * GetSendStatus answers 105 (not found) for a call younger than this, as eSMS's docs warn that
+	 * a call made seconds ago may not be queryable yet (default 0: found at once).
+	 */
+	notFoundForMs?: number;
 	/** No console output. */
 	quiet?: boolean;
 }
@@ -140,6 +145,31 @@ export interface SimulatedCall {
 	params: Record<string, string>;
 	status: 'pending' | 'final';
 	outcome: ResolvedOutcome;
+	/**
+	 * Where the final result's callback stands: 'sending' (attempts left), 'delivered' (a receiver
+	 * answered HTTP 200), 'failed' (every attempt failed). Unset without a CallbackUrl or before the end.
+	 */
+	resultDelivery?: 'sending' | 'delivered' | 'failed';
 	createdAt: number;
 	finishedAt?: number;
+}
+
+/** What the simulator did with the calls (voice OTPs not counted) since the last reset. */
+export interface SimulatorSummary {
+	/** Calls accepted (pending and final). */
+	placed: number;
+	pending: number;
+	final: number;
+	/** Final calls by outcome: answered + noAnswer + failed = final. */
+	answered: number;
+	noAnswer: number;
+	failed: number;
+	/** Final calls per key pressed (calls with no key are not counted here). */
+	keys: Record<string, number>;
+	/** Sum of the final calls' prices (what the balance was charged). */
+	totalPrice: number;
+	/** Final results by callback: reached a receiver with HTTP 200, failed every attempt, attempts left, no CallbackUrl. */
+	callbacks: { delivered: number; neverDelivered: number; sending: number; noCallbackUrl: number };
+	/** Sum of the prices carried by delivered final callbacks (what a receiver can have recorded). */
+	deliveredPrice: number;
 }

@@ -52,7 +52,7 @@ test('the tarball holds the compiled simulator, its README and LICENSE, and noth
 	expect(manifest.bin).toEqual({ [NAME]: 'dist/cli.js' });
 	// The Node.js API README documents, as `require` finds it in an install.
 	const api = spawnSync(process.execPath, ['-p', `Object.keys(require('${NAME}')).sort().join()`], { cwd: work, encoding: 'utf8' });
-	expect(api.stdout.trim()).toBe('CALLER_ID,DEFAULT_API_KEY,DEFAULT_SECRET_KEY,ECHO_CODE,EsmsSimulator,outcomeForLastDigit');
+	expect(api.stdout.trim()).toBe('CALLER_ID,DEFAULT_API_KEY,DEFAULT_SECRET_KEY,ECHO_CODE,EsmsSimulator,SUMMARY_PATH,outcomeForLastDigit');
 });
 
 test('`npx esms-voice-simulator --help` in the install folder prints the usage', () => {
