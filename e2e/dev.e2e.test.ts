@@ -96,6 +96,7 @@ devLine('npm run dev stops cleanly', () => {
 			const procs = tree(run.child.pid!);
 			expect(run.output()).toContain('recordings    1001, 1002');
 			expect(run.output()).toContain('templates     2001, 2002');
+			expect(run.output()).toContain('data table    "eSMS call ledger"');
 			expect(procs.length).toBeGreaterThanOrEqual(3); // npm, node dev.ts, n8n (+ its task runner)
 			const target = pick(procs);
 			expect(target).toBeDefined();

@@ -1,8 +1,8 @@
 // `npm run dev`: the eSMS simulator plus a real n8n with this package loaded, ready to click through.
 //   npm run dev [-- --verbose]     (= node scripts/run-ts.js scripts/dev.ts: builds, installs the runtime, starts)
 //   node scripts/run-ts.js scripts/dev.ts --no-build   skips `npm run build` and scripts/ensure-runtime.sh
-// Each run starts from a fresh temporary n8n user folder (removed on exit): owner, credential and the
-// workflows of examples/ are recreated every time. Export anything you build in the editor.
+// Each run starts from a fresh temporary n8n user folder (removed on exit): owner, credential, the
+// `eSMS call ledger` Data table and the workflows of examples/ are recreated every time. Export anything you build in the editor.
 // Environment: ESMS_SIM_PORT (default 8797), ESMS_DEV_N8N_PORT (default 5678); a free port is used
 // when the default one is taken.
 // Stopping: SIGINT or SIGTERM to any process of the tree stops all of it. The npm script `exec`s this
@@ -16,6 +16,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY, EsmsSimulator } from '../simulator/src';
+import { DataTables, type ColumnType } from '../e2e/lib/campaign';
 import { N8nClient, type CreatedCredential, type WorkflowJson } from '../e2e/lib/n8n-client';
 import { startN8n, type N8nHandle } from '../e2e/lib/n8n-process';
 import { EXAMPLES_DIR, exampleFiles, loadExample } from '../e2e/lib/examples';
@@ -25,6 +26,16 @@ import { freePort, isPortFree } from '../e2e/lib/util';
 import { CREDENTIAL_TYPE, NODE_TYPES } from '../e2e/lib/workflows';
 
 export const OWNER = { email: 'dev@esms-voice.local', password: 'EsmsVoice-dev1', firstName: 'Dev', lastName: 'User' };
+
+/** The Data table the campaign examples (examples/campaign-*.json) find by name, as docs/examples.md sets it up. */
+export const LEDGER_TABLE = {
+	name: 'eSMS call ledger',
+	columns: [
+		['referenceId', 'string'], ['requestId', 'string'], ['phone', 'string'], ['status', 'string'],
+		['placedAt', 'date'], ['dueAt', 'date'], ['keyPressed', 'string'], ['durationSeconds', 'number'],
+		['price', 'number'], ['resultAt', 'date'], ['resultSource', 'string'], ['note', 'string'],
+	] as Array<[string, ColumnType]>,
+};
 
 async function pickPort(preferred: number, avoid: number[] = []): Promise<number> {
 	if (!avoid.includes(preferred) && (await isPortFree(preferred))) return preferred;
@@ -122,8 +133,8 @@ export interface DevEnvironmentOptions {
 }
 
 /**
- * The simulator, n8n with this package, the owner, an API key, the "eSMS (simulator)" credential and
- * the examples. stop() stops whatever has been started so far, so it may be called at any time
+ * The simulator, n8n with this package, the owner, an API key, the "eSMS (simulator)" credential, the
+ * campaign examples' Data table and the examples. stop() stops whatever has been started so far, so it may be called at any time
  * (a signal during start included); start() stops everything again when it fails.
  */
 export class DevEnvironment {
@@ -184,6 +195,7 @@ export class DevEnvironment {
 				voiceBaseUrl: simulator.voiceBaseUrl,
 				restBaseUrl: simulator.restBaseUrl,
 			});
+			await (await DataTables.connect(client)).create(LEDGER_TABLE.name, LEDGER_TABLE.columns);
 			this.imported = await importExamples(client, this.credential);
 			this.assertRunning();
 			return this;
@@ -247,6 +259,7 @@ function banner(env: Required<Pick<DevEnvironment, 'n8n' | 'simulator' | 'creden
 		'  templates     2001, 2002 (Make Call From Template → Template ID; variables separated by ||)',
 		'  voice OTP     any content, e.g. "Your code is 123456"',
 		...(trigger ? [`  callback URL  ${trigger.triggerUrl}  (trigger of "${trigger.name}")`] : []),
+		`  data table    "${LEDGER_TABLE.name}" (the campaign-* examples' ledger)`,
 		`  workflows     ${imported.length ? imported.map((w) => w.label).join(', ') : '(none)'}`,
 		`  n8n log       ${logFile}`,
 		'',
