@@ -75,16 +75,19 @@ async function importExamples(client: N8nClient, credential: { id: string; name:
 		console.log('[dev] no examples/ folder: nothing to import');
 		return [];
 	}
-	// As a user does: the workflows with an eSMS Voice Trigger first, then its Production URL pasted
-	// into the Callback URL of the others.
+	// As a user does: the workflows with an eSMS Voice Trigger first, then a Production URL pasted
+	// into the Callback URL of the others: the trigger of the same family (campaign-place.json gets
+	// campaign-record.json's), else the first one.
 	const hasEsmsTrigger = (file: string): boolean => fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8').includes(`"${NODE_TYPES.trigger}"`);
 	const files = exampleFiles().sort((a, b) => Number(hasEsmsTrigger(b)) - Number(hasEsmsTrigger(a)));
 	if (files.length === 0) console.log('[dev] examples/ has no workflow JSON: nothing to import');
 	const imported: ImportedWorkflow[] = [];
-	let callbackUrl: string | undefined;
+	const triggers: Array<{ family: string; url: string }> = [];
+	const family = (file: string): string => file.split('-')[0];
 	for (const file of files) {
 		let workflow: WorkflowJson;
 		try {
+			const callbackUrl = (triggers.find((t) => t.family === family(file)) ?? triggers[0])?.url;
 			workflow = loadExample(file, credential, client.baseUrl, { callbackUrl });
 		} catch (error) {
 			console.warn(`[dev] WARNING: skipped examples/${file}: ${(error as Error).message}`);
@@ -111,7 +114,7 @@ async function importExamples(client: N8nClient, credential: { id: string; name:
 		}
 		const trigger = workflow.nodes.find((node) => node.type === NODE_TYPES.trigger);
 		const triggerUrl = trigger?.webhookId ? `${client.baseUrl}/webhook/${String(trigger.webhookId)}/esms-voice` : undefined;
-		callbackUrl ??= triggerUrl;
+		if (triggerUrl) triggers.push({ family: family(file), url: triggerUrl });
 		imported.push({ id, name: workflow.name, label: `${workflow.name}${note}`, file, published, nodes: workflow.nodes, triggerUrl });
 	}
 	return imported;
