@@ -227,7 +227,7 @@ const SHOTS: Shot[] = [
 	},
 ];
 
-/** One workflow with an eSMS Voice node per operation that no example uses. */
+/** One workflow with an eSMS Voice node (version 1.1) per operation whose panel no example shows. */
 async function createScratchWorkflow(env: DevEnvironment): Promise<Context['scratch']> {
 	const credential = env.credential!;
 	const trigger = {
@@ -238,31 +238,27 @@ async function createScratchWorkflow(env: DevEnvironment): Promise<Context['scra
 		position: [0, 0],
 		parameters: {},
 	};
-	// version 1.1, as a new node is: its panel shows Calling Hours
-	const makeCall: Record<string, unknown> = {
-		...esmsNode(
-			{
-				resource: 'call',
-				operation: 'makeCall',
-				phone: '={{ $json.phone }}',
-				recordingId: '1001',
-				forwardOnKeyPress: true,
-				ivrKey: '0',
-				forwardTo: '02871002454',
-				keyWaitSeconds: 10,
-				callingHours: 'schedule',
-				additionalFields: {
-					callbackUrl: env.imported.find((w) => w.triggerUrl)?.triggerUrl ?? `${env.n8n!.baseUrl}/webhook/REPLACE-WITH-YOUR-TRIGGER-ID/esms-voice`,
-					doNotCall: '0987654321, 0901234567',
-					requestId: '=order-{{ $json.orderId }}',
-				},
+	const makeCall = esmsNode(
+		{
+			resource: 'call',
+			operation: 'makeCall',
+			phone: '={{ $json.phone }}',
+			recordingId: '1001',
+			forwardOnKeyPress: true,
+			ivrKey: '0',
+			forwardTo: '02871002454',
+			keyWaitSeconds: 10,
+			callingHours: 'schedule',
+			additionalFields: {
+				callbackUrl: env.imported.find((w) => w.triggerUrl)?.triggerUrl ?? `${env.n8n!.baseUrl}/webhook/REPLACE-WITH-YOUR-TRIGGER-ID/esms-voice`,
+				doNotCall: '0987654321, 0901234567',
+				requestId: '=order-{{ $json.orderId }}',
 			},
-			credential,
-			'Call customer',
-			[260, -200],
-		),
-		typeVersion: 1.1,
-	};
+		},
+		credential,
+		'Call customer',
+		[260, -200],
+	);
 	const template = esmsNode(
 		{
 			resource: 'call',
@@ -294,10 +290,12 @@ async function createScratchWorkflow(env: DevEnvironment): Promise<Context['scra
 		'Get call status',
 		[260, 400],
 	);
-	const main = [makeCall, template, otp, status].map((node) => ({ node: node.name as string, type: 'main', index: 0 }));
+	// version 1.1, as a new node is: Calling Hours, and Get Status's If Not Found Yet = Output the Item
+	const operations = [makeCall, template, otp, status].map((node): Record<string, unknown> => ({ ...node, typeVersion: 1.1 }));
+	const main = operations.map((node) => ({ node: node.name as string, type: 'main', index: 0 }));
 	const created = await env.client!.createWorkflow({
 		name: 'eSMS Voice operations (screenshots)',
-		nodes: [trigger, makeCall, template, otp, status],
+		nodes: [trigger, ...operations],
 		connections: { [trigger.name]: { main: [main] } },
 		settings: { executionOrder: 'v1' },
 	});
