@@ -1,8 +1,8 @@
 // `npm run dev`: the eSMS simulator plus a real n8n with this package loaded, ready to click through.
 //   npm run dev [-- --verbose]     (= node scripts/run-ts.js scripts/dev.ts: builds, installs the runtime, starts)
 //   node scripts/run-ts.js scripts/dev.ts --no-build   skips `npm run build` and scripts/ensure-runtime.sh
-// Each run starts from a fresh temporary n8n user folder (removed on exit): owner, credential and the
-// workflows of examples/ are recreated every time. Export anything you build in the editor.
+// Each run starts from a fresh temporary n8n user folder (removed on exit): owner, credential, the
+// `eSMS call ledger` Data table and the workflows of examples/ are recreated every time. Export anything you build in the editor.
 // Environment: ESMS_SIM_PORT (default 8797), ESMS_DEV_N8N_PORT (default 5678); a free port is used
 // when the default one is taken.
 // Stopping: SIGINT or SIGTERM to any process of the tree stops all of it. The npm script `exec`s this
@@ -16,9 +16,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY, EsmsSimulator } from '../simulator/src';
+import { DataTables, LEDGER_COLUMNS, LEDGER_TABLE } from '../e2e/lib/campaign';
 import { N8nClient, type CreatedCredential, type WorkflowJson } from '../e2e/lib/n8n-client';
 import { startN8n, type N8nHandle } from '../e2e/lib/n8n-process';
-import { DataTables, LEDGER_COLUMNS, LEDGER_TABLE } from '../e2e/lib/campaign';
 import { EXAMPLES_DIR, exampleFiles, loadExample } from '../e2e/lib/examples';
 import { PROJECT_ROOT } from '../e2e/lib/runtime';
 import { packageDir } from '../e2e/lib/shared';
@@ -59,38 +59,26 @@ export interface ImportedWorkflow {
 	triggerUrl?: string;
 }
 
-/** The campaign examples' Data table (docs/examples.md), created as a user would before importing them. */
-async function createLedgerTable(client: N8nClient, files: string[]): Promise<void> {
-	if (!files.some((file) => fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8').includes(LEDGER_TABLE))) return;
-	try {
-		await (await DataTables.connect(client)).create(LEDGER_TABLE, LEDGER_COLUMNS);
-		console.log(`[dev] created the Data table "${LEDGER_TABLE}" for the campaign examples`);
-	} catch (error) {
-		console.warn(`[dev] WARNING: could not create the Data table "${LEDGER_TABLE}": ${client.redactor.redact((error as Error).message)}`);
-	}
-}
-
 /** Imports examples/*.json as the e2e suite does: credential and the documented base URL swapped. */
 async function importExamples(client: N8nClient, credential: { id: string; name: string }): Promise<ImportedWorkflow[]> {
 	if (!fs.existsSync(EXAMPLES_DIR)) {
 		console.log('[dev] no examples/ folder: nothing to import');
 		return [];
 	}
-	// As a user does: the workflows with an eSMS Voice Trigger first, then its Production URL pasted
-	// into the Callback URL of the others.
+	// As a user does: the workflows with an eSMS Voice Trigger first, then a Production URL pasted
+	// into the Callback URL of the others: the trigger of the same family (campaign-place.json gets
+	// campaign-record.json's), else the first one.
 	const hasEsmsTrigger = (file: string): boolean => fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8').includes(`"${NODE_TYPES.trigger}"`);
 	const files = exampleFiles().sort((a, b) => Number(hasEsmsTrigger(b)) - Number(hasEsmsTrigger(a)));
 	if (files.length === 0) console.log('[dev] examples/ has no workflow JSON: nothing to import');
 	const imported: ImportedWorkflow[] = [];
-	await createLedgerTable(client, files);
-	let callbackUrl: string | undefined;
-	// The campaign ledger's calls report to its own trigger (campaign-record), the others to the first.
-	let campaignCallbackUrl: string | undefined;
+	const triggers: Array<{ family: string; url: string }> = [];
+	const family = (file: string): string => file.split('-')[0];
 	for (const file of files) {
-		const campaign = file.startsWith('campaign-');
 		let workflow: WorkflowJson;
 		try {
-			workflow = loadExample(file, credential, client.baseUrl, { callbackUrl: campaign ? campaignCallbackUrl : callbackUrl });
+			const callbackUrl = (triggers.find((t) => t.family === family(file)) ?? triggers[0])?.url;
+			workflow = loadExample(file, credential, client.baseUrl, { callbackUrl });
 		} catch (error) {
 			console.warn(`[dev] WARNING: skipped examples/${file}: ${(error as Error).message}`);
 			continue;
@@ -118,8 +106,7 @@ async function importExamples(client: N8nClient, credential: { id: string; name:
 		}
 		const trigger = workflow.nodes.find((node) => node.type === NODE_TYPES.trigger);
 		const triggerUrl = trigger?.webhookId ? `${client.baseUrl}/webhook/${String(trigger.webhookId)}/esms-voice` : undefined;
-		if (campaign) campaignCallbackUrl ??= triggerUrl;
-		else callbackUrl ??= triggerUrl;
+		if (triggerUrl) triggers.push({ family: family(file), url: triggerUrl });
 		imported.push({ id, name: workflow.name, label: `${workflow.name}${note}`, file, published, nodes: workflow.nodes, triggerUrl });
 	}
 	return imported;
@@ -141,8 +128,8 @@ export interface DevEnvironmentOptions {
 }
 
 /**
- * The simulator, n8n with this package, the owner, an API key, the "eSMS (simulator)" credential and
- * the examples. stop() stops whatever has been started so far, so it may be called at any time
+ * The simulator, n8n with this package, the owner, an API key, the "eSMS (simulator)" credential, the
+ * campaign examples' Data table and the examples. stop() stops whatever has been started so far, so it may be called at any time
  * (a signal during start included); start() stops everything again when it fails.
  */
 export class DevEnvironment {
@@ -203,6 +190,7 @@ export class DevEnvironment {
 				voiceBaseUrl: simulator.voiceBaseUrl,
 				restBaseUrl: simulator.restBaseUrl,
 			});
+			await (await DataTables.connect(client)).create(LEDGER_TABLE, LEDGER_COLUMNS);
 			this.imported = await importExamples(client, this.credential);
 			this.assertRunning();
 			return this;
@@ -266,6 +254,7 @@ function banner(env: Required<Pick<DevEnvironment, 'n8n' | 'simulator' | 'creden
 		'  templates     2001, 2002 (Make Call From Template → Template ID; variables separated by ||)',
 		'  voice OTP     any content, e.g. "Your code is 123456"',
 		...(trigger ? [`  callback URL  ${trigger.triggerUrl}  (trigger of "${trigger.name}")`] : []),
+		`  data table    "${LEDGER_TABLE}" (the campaign-* examples' ledger)`,
 		`  workflows     ${imported.length ? imported.map((w) => w.label).join(', ') : '(none)'}`,
 		`  n8n log       ${logFile}`,
 		'',
