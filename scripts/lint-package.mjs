@@ -2,7 +2,7 @@
 // tarball into a temp folder and lint its files (the compiled JavaScript and package.json) with
 // @n8n/eslint-plugin-community-nodes' recommended rules, every finding an error. n8n's package scanner
 // reads the published tarball, not the TypeScript sources, so both must be clean. Also what the
-// tarball may hold: no simulator, no maps or declarations, no runtime dependencies, at most 60 KiB.
+// tarball may hold: no simulator, no maps or declarations, no runtime dependencies, at most 72 KiB.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,9 @@ import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 
 const root = new URL('..', import.meta.url).pathname;
 /** What a user downloads for the nodes: the packed tarball stays under this. */
-const MAX_PACKED_BYTES = 60 * 1024;
+// 60.7 KiB with the campaign features (README 42 kB of it); source maps and declarations would add
+// about 40 KiB, which this catches.
+const MAX_PACKED_BYTES = 72 * 1024;
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 const work = mkdtempSync(join(tmpdir(), 'esms-lint-package-'));
 const npmEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
