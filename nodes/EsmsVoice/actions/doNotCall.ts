@@ -25,12 +25,13 @@ export const doNotCallField: INodeProperties = {
 const MAX_TOKENS_PER_NUMBER = 6;
 
 /**
- * Splits one piece of text into numbers: spaces may sit inside a number ("+84 912 345 678") or
- * between numbers ("0912345678 0987654321"), so the shortest run of tokens that forms a number wins.
+ * Splits one piece of text into entries: spaces may sit inside a number ("+84 912 345 678") or
+ * between numbers ("0912345678 0987654321"), so the shortest run of tokens that forms a number
+ * wins; a token that starts none stays an entry of its own (and is reported as not a number).
  */
-function numbersInText(piece: string): Array<string | { bad: string }> {
+function entriesInText(piece: string): string[] {
 	const tokens = piece.split(/\s+/).filter((token) => token !== '');
-	const found: Array<string | { bad: string }> = [];
+	const found: string[] = [];
 	let i = 0;
 	while (i < tokens.length) {
 		let phone: string | undefined;
@@ -42,7 +43,7 @@ function numbersInText(piece: string): Array<string | { bad: string }> {
 				break;
 			}
 		}
-		found.push(phone ?? { bad: tokens[i] });
+		found.push(phone ?? tokens[i]);
 		i = next;
 	}
 	return found;
@@ -62,7 +63,7 @@ function entriesOf(value: unknown): unknown[] {
 			// Not JSON: read it as written text.
 		}
 	}
-	return text.split(/[,;\n\r]+/).flatMap((piece) => numbersInText(piece));
+	return text.split(/[,;\n\r]+/).flatMap((piece) => entriesInText(piece));
 }
 
 function shown(entry: unknown): string {
@@ -82,14 +83,13 @@ export class DoNotCallList {
 		if (key === this.lastKey) return this.lastNumbers;
 		const numbers = new Set<string>();
 		entriesOf(value).forEach((entry, position) => {
-			const bad = typeof entry === 'object' && entry !== null && 'bad' in entry ? (entry as { bad: string }).bad : undefined;
-			const phone = bad === undefined && (typeof entry === 'string' || typeof entry === 'number') ? normalizeVietnamesePhone(entry) : undefined;
+			const phone = normalizeVietnamesePhone(entry);
 			if (!phone) {
 				throw inputError(
 					ctx,
 					itemIndex,
 					'Do-Not-Call List',
-					`entry ${position + 1} (${shown(bad ?? entry)}) is not a phone number`,
+					`entry ${position + 1} (${shown(entry)}) is not a phone number`,
 					`every entry to be ${PHONE_EXPECTED}`,
 				);
 			}
