@@ -17,7 +17,7 @@ import {
 	resourceField,
 	WAIT_OPERATIONS,
 } from './actions/descriptions';
-import { callingHoursFields } from './actions/callingHours';
+import { callingHoursModeFields, callingWindowFields } from './actions/callingHours';
 import { waitLimitFields, waitNotice } from './actions/call/makeCallAndWait.operation';
 import { RESUME_WEBHOOKS, resumeOnCallback } from './actions/call/resumeOnCallback';
 import { requestSettingsOption } from './actions/options';
@@ -48,8 +48,9 @@ export class EsmsVoice implements INodeType {
 			...Object.values(ITEM_OPERATIONS).flatMap((operations) =>
 				Object.values(operations).flatMap((operation) => operation.description),
 			),
-			...callingHoursFields(CALLS_WITHIN_HOURS_BY_DEFAULT, 'schedule'),
-			...callingHoursFields(['sendVoiceOtp'], 'anyTime'),
+			...callingHoursModeFields(CALLS_WITHIN_HOURS_BY_DEFAULT, 'schedule'),
+			...callingHoursModeFields(['sendVoiceOtp'], 'anyTime'),
+			...callingWindowFields([...CALLS_WITHIN_HOURS_BY_DEFAULT, 'sendVoiceOtp']),
 			...waitLimitFields,
 			requestSettingsOption([...CALL_PLACING_OPERATIONS, ...WAIT_OPERATIONS], true),
 			requestSettingsOption(['getStatus', 'getBalance'], false),

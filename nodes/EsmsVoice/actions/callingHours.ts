@@ -131,10 +131,10 @@ const MODE_DESCRIPTION =
 	"When calls may ring, in Vietnam time. Decree 91/2020/ND-CP allows advertising calls only from 08:00 to 17:00. Applies to the call's time: now, or Schedule At.";
 
 /**
- * The fields for the given operations. Version 1 keeps "Any Time" (workflows built before Calling
- * Hours existed behave as they did); from version 1.1 `defaultMode` applies.
+ * The Calling Hours choice for the given operations. Version 1 keeps "Any Time" (workflows built
+ * before Calling Hours existed behave as they did); from version 1.1 `defaultMode` applies.
  */
-export function callingHoursFields(operations: string[], defaultMode: CallingHoursMode): INodeProperties[] {
+export function callingHoursModeFields(operations: string[], defaultMode: CallingHoursMode): INodeProperties[] {
 	const show = { resource: ['call'], operation: operations };
 	const mode = (modeDefault: CallingHoursMode, versions: INodeProperties['displayOptions']): INodeProperties => ({
 		displayName: 'Calling Hours',
@@ -145,10 +145,16 @@ export function callingHoursFields(operations: string[], defaultMode: CallingHou
 		description: MODE_DESCRIPTION,
 		displayOptions: versions,
 	});
-	const windowShown = { show: { ...show, callingHours: ['schedule', 'skip'] } };
 	return [
 		mode('anyTime', { show: { ...show, '@version': [1] } }),
 		mode(defaultMode, { show: { ...show, '@version': [{ _cnd: { gte: 1.1 } }] } }),
+	];
+}
+
+/** The window, for every operation with a Calling Hours choice (shown unless it is Any Time). */
+export function callingWindowFields(operations: string[]): INodeProperties[] {
+	const windowShown = { show: { resource: ['call'], operation: operations, callingHours: ['schedule', 'skip'] } };
+	return [
 		{
 			displayName: 'Calling Hours Start',
 			name: 'callingHoursStart',
