@@ -1,6 +1,6 @@
 // Small helpers for tests that drive the simulator over HTTP (global fetch, Node 20).
 import * as http from 'node:http';
-import type { EsmsSimulator } from '../src';
+import { EsmsSimulator, type SimulatorOptions } from '../src';
 
 export interface CallbackReceiver {
 	url: string;
@@ -41,4 +41,31 @@ export async function postRestJson(sim: EsmsSimulator, endpoint: string, body: u
 		body: JSON.stringify(body),
 	});
 	return response.json();
+}
+
+/**
+ * Starters for a test file whose simulators and callback receivers are stopped after each test.
+ * Call once at the top level of the file (it registers the afterEach).
+ */
+export function stoppedAfterEachTest(defaults: SimulatorOptions): {
+	startSim(options?: SimulatorOptions): Promise<EsmsSimulator>;
+	startReceiver(statuses?: number[]): Promise<CallbackReceiver>;
+} {
+	const running: Array<{ stop(): Promise<void> }> = [];
+	afterEach(async () => {
+		await Promise.all(running.splice(0).map((r) => r.stop()));
+	});
+	return {
+		async startSim(options = {}) {
+			const sim = new EsmsSimulator({ ...defaults, ...options });
+			await sim.start();
+			running.push(sim);
+			return sim;
+		},
+		async startReceiver(statuses = []) {
+			const receiver = await startCallbackReceiver(statuses);
+			running.push({ stop: receiver.close });
+			return receiver;
+		},
+	};
 }

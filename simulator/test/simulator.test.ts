@@ -1,27 +1,11 @@
 import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY, EsmsSimulator, type SimulatorOptions } from '../src';
-import { getVoice, getVoiceJson, postRestJson, startCallbackReceiver, type CallbackReceiver } from './helpers';
+import { getVoice, getVoiceJson, postRestJson, stoppedAfterEachTest } from './helpers';
 
 const KEYS = { ApiKey: DEFAULT_API_KEY, SecretKey: DEFAULT_SECRET_KEY };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const FAST: SimulatorOptions = { callDelayMs: 30, callbackRetryDelayMs: 10 };
 
-const running: Array<{ stop(): Promise<void> }> = [];
-afterEach(async () => {
-	await Promise.all(running.splice(0).map((r) => r.stop()));
-});
-
-async function startSim(options: SimulatorOptions = {}): Promise<EsmsSimulator> {
-	const sim = new EsmsSimulator({ ...FAST, ...options });
-	await sim.start();
-	running.push(sim);
-	return sim;
-}
-
-async function startReceiver(statuses: number[] = []): Promise<CallbackReceiver> {
-	const receiver = await startCallbackReceiver(statuses);
-	running.push({ stop: receiver.close });
-	return receiver;
-}
+const { startSim, startReceiver } = stoppedAfterEachTest(FAST);
 
 const get = getVoice;
 const getJson = getVoiceJson;

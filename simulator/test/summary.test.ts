@@ -1,27 +1,11 @@
 // What the simulator says it sent (summary(), GET /simulator/summary) and the 105 a fresh call
 // gets from GetSendStatus with notFoundForMs.
-import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY, EsmsSimulator, SUMMARY_PATH, type SimulatorOptions } from '../src';
-import { getVoiceJson, postRestJson, startCallbackReceiver, type CallbackReceiver } from './helpers';
+import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY, EsmsSimulator, SUMMARY_PATH } from '../src';
+import { getVoiceJson, postRestJson, stoppedAfterEachTest } from './helpers';
 
 const KEYS = { ApiKey: DEFAULT_API_KEY, SecretKey: DEFAULT_SECRET_KEY };
 
-const running: Array<{ stop(): Promise<void> }> = [];
-afterEach(async () => {
-	await Promise.all(running.splice(0).map((r) => r.stop()));
-});
-
-async function startSim(options: SimulatorOptions = {}): Promise<EsmsSimulator> {
-	const sim = new EsmsSimulator({ callDelayMs: 30, callbackRetryDelayMs: 10, outcomeByLastDigit: true, ...options });
-	await sim.start();
-	running.push(sim);
-	return sim;
-}
-
-async function startReceiver(statuses: number[] = []): Promise<CallbackReceiver> {
-	const receiver = await startCallbackReceiver(statuses);
-	running.push({ stop: receiver.close });
-	return receiver;
-}
+const { startSim, startReceiver } = stoppedAfterEachTest({ callDelayMs: 30, callbackRetryDelayMs: 10, outcomeByLastDigit: true });
 
 async function call(sim: EsmsSimulator, phone: string, callbackUrl?: string): Promise<string> {
 	const answer = (await getVoiceJson(sim, 'MakeCallRecord_V2', {
