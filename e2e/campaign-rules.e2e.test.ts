@@ -1,60 +1,37 @@
 // Calling Hours, the Do-Not-Call list and Get Status's "not found yet" in a real n8n: version 1.1's
 // defaults as n8n applies them, a list from an expression returning an array (as n8n evaluates it),
 // and what eSMS receives. n8n's clock cannot be set, so windows are built around the real time.
-import { randomUUID } from 'node:crypto';
-
 import { nodeOutput, type Execution } from './lib/n8n-client';
 import { Scenario, type SimulatorWithCredential } from './lib/scenario';
-import { webhookNodeOnReceived } from './lib/nodes';
+import { oneItemPerValueNodes, webhookNodeOnReceived } from './lib/nodes';
+import { vietnamClock } from './lib/util';
 import { chain, ESMS_NODE, esmsNode, uniquePath, webhookNode } from './lib/workflows';
 
 const MAKE_CALL = 'MakeCallRecord_V2';
 const PHONES = ['0914000001', '0914000002', '0914000003', '0914000004'];
 /** In Date.getUTCDay() order (0 = Sunday). */
 const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
-const capitalised = (day: string) => day[0].toUpperCase() + day.slice(1);
-
-/** How the node names a set of days: Monday first; consecutive days as "Tuesday to Sunday". */
-function daysText(days: string[]): string {
-	const week = [...DAYS.slice(1), DAYS[0]];
-	const ordered = week.filter((day) => days.includes(day));
-	const first = week.indexOf(ordered[0]);
-	const consecutive = ordered.every((day, i) => day === week[first + i]);
-	return consecutive && ordered.length > 2 ? `${capitalised(ordered[0])} to ${capitalised(ordered[ordered.length - 1])}` : ordered.map(capitalised).join(', ');
-}
+/** How the node names "every day but today", by today's Date.getUTCDay() (Monday-first week). */
+const EVERY_DAY_BUT = [
+	'Monday to Saturday',
+	'Tuesday to Sunday',
+	'Monday, Wednesday, Thursday, Friday, Saturday, Sunday',
+	'Monday, Tuesday, Thursday, Friday, Saturday, Sunday',
+	'Monday, Tuesday, Wednesday, Friday, Saturday, Sunday',
+	'Monday, Tuesday, Wednesday, Thursday, Saturday, Sunday',
+	'Monday, Tuesday, Wednesday, Thursday, Friday, Sunday',
+];
 const HOUR_MS = 3_600_000;
 
 /** Vietnam wall-clock fields of an instant (UTC+7, no daylight saving). */
 function vietnam(ms: number) {
-	const d = new Date(ms + 7 * HOUR_MS);
+	const d = vietnamClock(ms);
 	const pad = (n: number) => String(n).padStart(2, '0');
 	return {
 		day: d.getUTCDay(),
 		hour: d.getUTCHours(),
 		date: `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}`,
 	};
-}
-
-/** Set (phones and a list) → Split Out (one item each, the list kept on every item). */
-function listNodes(blocked: unknown[]): Array<Record<string, unknown>> {
-	return [
-		{
-			id: randomUUID(),
-			name: 'Phones',
-			type: 'n8n-nodes-base.set',
-			typeVersion: 3.4,
-			position: [200, 0],
-			parameters: { mode: 'raw', jsonOutput: JSON.stringify({ phones: PHONES.map((phone) => ({ phone, blocked })) }), options: {} },
-		},
-		{
-			id: randomUUID(),
-			name: 'One Item Each',
-			type: 'n8n-nodes-base.splitOut',
-			typeVersion: 1,
-			position: [400, 0],
-			parameters: { fieldToSplitOut: 'phones', include: 'noOtherFields', options: {} },
-		},
-	];
 }
 
 describe('Calling Hours and Do-Not-Call in a real n8n (eSMS Voice 1.1)', () => {
@@ -75,7 +52,7 @@ describe('Calling Hours and Do-Not-Call in a real n8n (eSMS Voice 1.1)', () => {
 	async function runCalls(label: string, parameters: Record<string, unknown>, blocked: unknown[] = []): Promise<Execution> {
 		const path = uniquePath(`rules-${label}`);
 		const node = { ...esmsNode({ resource: 'call', phone: '={{ $json.phone }}', recordingId: '1001', ...parameters }, esms.credential), typeVersion: 1.1 };
-		const workflowId = await scenario.workflow(chain(`e2e rules: ${label}`, [webhookNode(path), ...listNodes(blocked), node]));
+		const workflowId = await scenario.workflow(chain(`e2e rules: ${label}`, [webhookNode(path), ...oneItemPerValueNodes(PHONES.map((phone) => ({ phone, blocked }))), node]));
 		const known = await scenario.executionIds(workflowId);
 		await scenario.client.callWebhook(path);
 		return await scenario.finishedExecution(workflowId, known);
@@ -111,7 +88,7 @@ describe('Calling Hours and Do-Not-Call in a real n8n (eSMS Voice 1.1)', () => {
 		esms.sim.reset();
 		const skipped = await runCalls('closed-skip', { operation: 'makeCall', callingHours: 'skip', ...window });
 		expect(esms.sim.requests).toEqual([]);
-		const reason = `outside calling hours (00:00 to 24:00 Vietnam time, ${daysText(otherDays)})`;
+		const reason = `outside calling hours (00:00 to 24:00 Vietnam time, ${EVERY_DAY_BUT[today.day]})`;
 		expect(nodeOutput(skipped, ESMS_NODE)).toEqual(PHONES.map((phone) => ({ skipped: true, reason, phone, callableFrom: tomorrow })));
 	});
 

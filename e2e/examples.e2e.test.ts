@@ -10,6 +10,7 @@ import { maskKeys, nodesRun, Scenario, type SimulatorWithCredential } from './li
 import { AGENT_EXAMPLE } from './lib/mcp';
 import { triggerUrl } from './lib/nodes';
 import { NODE_TYPES } from './lib/workflows';
+import { vietnamClock } from './lib/util';
 
 const FILES = {
 	order: 'order-confirmation-call.json',
@@ -19,11 +20,10 @@ const FILES = {
 };
 const BRANCHES = ['Confirmed', 'Cancelled', 'Follow up'];
 
-const VN_OFFSET_MS = 7 * 3600_000;
 const pad = (n: number): string => String(n).padStart(2, '0');
 /** Vietnam wall-clock fields of an instant: [yyyy, MM, dd, HH, mm, ss]. */
 function vnFields(ms: number): string[] {
-	const d = new Date(ms + VN_OFFSET_MS);
+	const d = vietnamClock(ms);
 	return [String(d.getUTCFullYear()), pad(d.getUTCMonth() + 1), pad(d.getUTCDate()), pad(d.getUTCHours()), pad(d.getUTCMinutes()), pad(d.getUTCSeconds())];
 }
 const sendDate = (f: string[], time = `${f[3]}:${f[4]}:${f[5]}`): string => `${f[0]}/${f[1]}/${f[2]} ${time}`;

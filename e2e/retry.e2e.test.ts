@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { nodeOutput, type Execution } from './lib/n8n-client';
+import { oneItemPerValueNodes } from './lib/nodes';
 import { containsKeys, expectedAutoRequestId, Scenario, type SimulatorWithCredential } from './lib/scenario';
 import { chain, ESMS_NODE, esmsNode, uniquePath, webhookNode } from './lib/workflows';
 
@@ -12,28 +13,6 @@ const PHONES = ['0913000001', '0913000002', '0913000003', '0913000004', '0913000
 const LOW_BALANCE = PHONES[5];
 const MAKE_CALL = 'MakeCallRecord_V2';
 const PLACED_BEFORE = 'The failed execution this retry repeats already placed this call; it was not placed again.';
-
-/** Set (the ten phones) → Split Out (one item each), between the Webhook and eSMS Voice. */
-function phoneListNodes(): Array<Record<string, unknown>> {
-	return [
-		{
-			id: randomUUID(),
-			name: 'Phones',
-			type: 'n8n-nodes-base.set',
-			typeVersion: 3.4,
-			position: [200, 0],
-			parameters: { mode: 'raw', jsonOutput: JSON.stringify({ phones: PHONES }), options: {} },
-		},
-		{
-			id: randomUUID(),
-			name: 'One Item Each',
-			type: 'n8n-nodes-base.splitOut',
-			typeVersion: 1,
-			position: [400, 0],
-			parameters: { fieldToSplitOut: 'phones', include: 'noOtherFields', options: {} },
-		},
-	];
-}
 
 describe('Retry of a failed execution in a real n8n', () => {
 	let scenario: Scenario;
@@ -57,7 +36,7 @@ describe('Retry of a failed execution in a real n8n', () => {
 		const path = uniquePath(`retry-${label}`);
 		const node = esmsNode({ resource: 'call', operation: 'makeCall', phone: '={{ $json.phones }}', recordingId: '1001', options }, esms.credential);
 		if (extra.continueOnFail) node.onError = 'continueRegularOutput';
-		const nodes = [webhookNode(path), ...phoneListNodes(), node, ...(extra.after ? [extra.after] : [])];
+		const nodes = [webhookNode(path), ...oneItemPerValueNodes(PHONES), node, ...(extra.after ? [extra.after] : [])];
 		const workflowId = await scenario.workflow(chain(`e2e retry: ${label}`, nodes));
 		return { path, workflowId, nodeId: node.id as string };
 	}

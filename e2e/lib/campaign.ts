@@ -3,6 +3,7 @@
 // once, and a network in front of n8n that can lose or hold eSMS's callbacks.
 import * as http from 'node:http';
 
+import { vietnamClock } from './util';
 import type { N8nClient, WorkflowJson } from './n8n-client';
 
 export type ColumnType = 'string' | 'number' | 'boolean' | 'date';
@@ -49,11 +50,9 @@ export class DataTables {
 	}
 }
 
-const VN_OFFSET_MS = 7 * 3600_000;
-
 /** A 6-field cron expression for one second, `inMs` from now, in Vietnam time (the examples' zone). */
 export function cronAt(inMs: number): string {
-	const d = new Date(Date.now() + inMs + VN_OFFSET_MS);
+	const d = vietnamClock(Date.now() + inMs);
 	return `${d.getUTCSeconds()} ${d.getUTCMinutes()} ${d.getUTCHours()} ${d.getUTCDate()} ${d.getUTCMonth() + 1} *`;
 }
 

@@ -43,3 +43,28 @@ export function webhookNodeOnReceived(path: string, name = 'Webhook'): Record<st
 	const node = webhookNode(path, name);
 	return { ...node, parameters: { ...(node.parameters as Record<string, unknown>), responseMode: 'onReceived' } };
 }
+
+/**
+ * Set (`{ phones: values }`) → Split Out: one item per value, between a Webhook and the node under
+ * test. A string value becomes `{ phones: value }`; an object value becomes the item itself.
+ */
+export function oneItemPerValueNodes(values: unknown[]): Array<Record<string, unknown>> {
+	return [
+		{
+			id: randomUUID(),
+			name: 'Phones',
+			type: 'n8n-nodes-base.set',
+			typeVersion: 3.4,
+			position: [200, 0],
+			parameters: { mode: 'raw', jsonOutput: JSON.stringify({ phones: values }), options: {} },
+		},
+		{
+			id: randomUUID(),
+			name: 'One Item Each',
+			type: 'n8n-nodes-base.splitOut',
+			typeVersion: 1,
+			position: [400, 0],
+			parameters: { fieldToSplitOut: 'phones', include: 'noOtherFields', options: {} },
+		},
+	];
+}

@@ -28,6 +28,9 @@ export function isPortFree(port: number): Promise<boolean> {
 	});
 }
 
+/** A Date whose UTC fields read Vietnam's wall clock at `ms` (UTC+7, no daylight saving). */
+export const vietnamClock = (ms: number): Date => new Date(ms + 7 * 3_600_000);
+
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Whether `promise` settled within `ms` (the timer is cleared either way, so nothing lingers). */
