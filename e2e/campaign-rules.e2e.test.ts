@@ -1,6 +1,8 @@
 // Calling Hours, the Do-Not-Call list and Get Status's "not found yet" in a real n8n: version 1.1's
 // defaults as n8n applies them, a list from an expression returning an array (as n8n evaluates it),
 // and what eSMS receives. n8n's clock cannot be set, so windows are built around the real time.
+import { randomUUID } from 'node:crypto';
+
 import { nodeOutput, type Execution } from './lib/n8n-client';
 import { Scenario, type SimulatorWithCredential } from './lib/scenario';
 import { oneItemPerValueNodes, webhookNodeOnReceived } from './lib/nodes';
@@ -156,6 +158,50 @@ describe('Calling Hours and Do-Not-Call in a real n8n (eSMS Voice 1.1)', () => {
 				code: '105',
 				message: 'eSMS does not know this ID yet (code 105). A call placed moments ago may not be known yet: ask again later. If it stays unknown, check the ID.',
 			},
+		]);
+	});
+	test('phones from an XLSX with numeric cells (the 0 dropped, as Excel stores them): called as eSMS needs them', async () => {
+		const path = uniquePath('rules-xlsx');
+		const rows = [
+			{ phone: 914000001, agent: 2871002454 },
+			{ phone: 914000002, agent: 2871002454 },
+			{ phone: 914000003, agent: 2871002454 },
+		];
+		const file = (name: string, type: string, x: number, parameters: Record<string, unknown>) => ({ id: randomUUID(), name, type, typeVersion: 1.1, position: [x, 0], parameters });
+		const nodes = [
+			webhookNode(path),
+			...oneItemPerValueNodes(rows),
+			file('To XLSX', 'n8n-nodes-base.convertToFile', 600, { operation: 'xlsx', binaryPropertyName: 'data', options: {} }),
+			file('From XLSX', 'n8n-nodes-base.extractFromFile', 800, { operation: 'xlsx', binaryPropertyName: 'data', options: {} }),
+			esmsNode(
+				{
+					resource: 'call',
+					operation: 'makeCall',
+					phone: '={{ $json.phone }}',
+					recordingId: '1001',
+					forwardOnKeyPress: true,
+					ivrKey: '1',
+					forwardTo: '={{ $json.agent }}',
+					additionalFields: { doNotCall: '={{ [914000002] }}' },
+				},
+				esms.credential,
+			),
+		];
+		const workflowId = await scenario.workflow(chain('e2e rules: xlsx phones', nodes));
+		const known = await scenario.executionIds(workflowId);
+		await scenario.client.callWebhook(path);
+		const execution = await scenario.finishedExecution(workflowId, known);
+		expect(execution.status).toBe('success');
+		// What n8n's own Extract From File hands over: numbers, not text.
+		expect(nodeOutput(execution, 'From XLSX')).toEqual(rows);
+		expect(esms.sim.requestsTo(MAKE_CALL).map((r) => [r.query.Phone, r.query.NumberForward])).toEqual([
+			['0914000001', '02871002454'],
+			['0914000003', '02871002454'],
+		]);
+		expect(nodeOutput(execution, ESMS_NODE).map((item) => [item.phone, item.skipped ?? false])).toEqual([
+			['0914000001', false],
+			['0914000002', true],
+			['0914000003', false],
 		]);
 	});
 });

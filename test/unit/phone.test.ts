@@ -32,8 +32,42 @@ describe('normalizeVietnamesePhone', () => {
 
 	test('numbers (as an expression may hand them over) are read as digits', () => {
 		expect(normalizeVietnamesePhone(84912345678)).toBe('0912345678');
-		// A number loses the leading 0, so 912345678 cannot be told from a foreign number.
-		expect(normalizeVietnamesePhone(912345678)).toBeUndefined();
+		expect(normalizeVietnamesePhone(842871002454)).toBe('02871002454');
+	});
+
+	// Spreadsheets store phones as numbers: the leading 0 is gone (XLSX numeric cells, Google Sheets'
+	// unformatted values), as a number or as the text a CSV export writes.
+	test.each<[string | number, string]>([
+		[912345678, '0912345678'],
+		['912345678', '0912345678'],
+		[323456789, '0323456789'],
+		[523456789, '0523456789'],
+		[703456789, '0703456789'],
+		[812345678, '0812345678'],
+		['912 345 678', '0912345678'],
+		[2871002454, '02871002454'],
+		['2871002454', '02871002454'],
+		['28 7100 2454', '02871002454'],
+		[2438251234, '02438251234'],
+	])('spreadsheet form %j → %s', (input, expected) => {
+		expect(normalizeVietnamesePhone(input)).toBe(expected);
+	});
+
+	test.each<[string | number, string]>([
+		[12345678, '8 digits'],
+		['12345678', '8 digits as text'],
+		[123456789, '9 digits, 1 is not a mobile prefix'],
+		[612345678, '9 digits, 6 is not a mobile prefix'],
+		[212345678, '9 digits starting with 2 (a landline needs 10)'],
+		[9123456789, '10 digits starting with 9 (neither form)'],
+		[3123456789, '10 digits starting with 3'],
+		['8491234567', '10 digits starting with 84'],
+		[28710024545, '11 digits starting with 2'],
+		[9.12345678, 'a fraction'],
+		[-912345678, 'negative'],
+		['+912345678', 'a plus sign without a country code'],
+	])('rejects the bare digits %j (%s)', (input) => {
+		expect(normalizeVietnamesePhone(input)).toBeUndefined();
 	});
 
 	test.each([
@@ -48,7 +82,7 @@ describe('normalizeVietnamesePhone', () => {
 		['028710024545', '12-digit landline'],
 		['+1 555 123 4567', 'US number'],
 		['+44 20 7946 0958', 'UK number'],
-		['912345678', 'no trunk 0 and no country code'],
+		['91234567', 'no trunk 0, 8 digits'],
 		['09123abc78', 'letters'],
 		['zero nine one two', 'words'],
 		['0912345678x', 'trailing letter'],

@@ -173,6 +173,22 @@ describe('Do-Not-Call list', () => {
 		expect(h.sim.requestsTo(MAKE_CALL).map((r) => r.query.Phone)).toEqual(['0912345678', '0987654321']);
 	});
 
+	test('numbers as a spreadsheet gives them (no leading 0): from an array of numbers and as written text', async () => {
+		now = MONDAY_10H;
+		await runEsms(makeCallParams({ additionalFields: { doNotCall: '={{ [912345678, 987654321] }}' } }), { ...V11, items });
+		expect(h.sim.requestsTo(MAKE_CALL).map((r) => r.query.Phone)).toEqual(['0911111111', '0933333333']);
+		h.sim.reset();
+		const run = await runEsms(makeCallParams({ additionalFields: { doNotCall: '911111111\n933 333 333' } }), { ...V11, items: [...items, { phone: 911111111 }] });
+		expect(h.sim.requestsTo(MAKE_CALL).map((r) => r.query.Phone)).toEqual(['0912345678', '0987654321']);
+		expect(run.json.slice(2)).toEqual([
+			{ skipped: true, reason: 'on the do-not-call list', phone: '0911111111' },
+			{ skipped: true, reason: 'on the do-not-call list', phone: '0933333333' },
+			{ skipped: true, reason: 'on the do-not-call list', phone: '0911111111' },
+		]);
+		const eightDigits = await runEsms(makeCallParams({ additionalFields: { doNotCall: '={{ [912345678, 12345678] }}' } }), { ...V11, items });
+		expect(eightDigits.nodeError?.message).toBe('Item 1, field "Do-Not-Call List": entry 2 (12345678) is not a phone number');
+	});
+
 	test('version 1 has the list too; outside hours a listed number is still skipped, not scheduled', async () => {
 		await runEsms(makeCallParams({ additionalFields: { doNotCall: '0912345678' } }), { items: items.slice(0, 2) });
 		expect(h.sim.requestsTo(MAKE_CALL).map((r) => r.rawQuery)).toEqual([`${KEYS_QS}&Phone=0987654321&TemplateId=1001&RequestId=${rid(1)}`]);

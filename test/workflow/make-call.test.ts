@@ -168,4 +168,25 @@ describe('Make Call (MakeCallRecord_V2)', () => {
 		expect(second.json[0].alreadyPlaced).toBe(false);
 		expect(h.sim.requestsTo(MAKE_CALL).map((r) => r.code)).toEqual(['100', '100', '100']);
 	});
+	test('phones as spreadsheets deliver them (numbers without the 0): Phone and Forward To as eSMS needs them', async () => {
+		const { items, error } = await runEsms(
+			makeCallParams({ forwardOnKeyPress: true, ivrKey: '1', forwardTo: '={{ $json.agent }}' }),
+			{ items: [{ phone: 912345678, agent: 2871002454 }, { phone: '387654321', agent: '2438251234' }] },
+		);
+		expect(error).toBeUndefined();
+		expect(h.sim.requestsTo(MAKE_CALL).map((r) => r.rawQuery)).toEqual([
+			`${KEYS_QS}&Phone=0912345678&TemplateId=1001&Ivr=1&NumberForward=02871002454&TimeWaitToIvr=10&RequestId=${rid(0)}`,
+			`${KEYS_QS}&Phone=0387654321&TemplateId=1001&Ivr=1&NumberForward=02438251234&TimeWaitToIvr=10&RequestId=${rid(1)}`,
+		]);
+		expect(items!.map((item) => item.json.phone)).toEqual(['0912345678', '0387654321']);
+	});
+
+	test.each([
+		[12345678, 'Item 2, field "Phone": 12345678 is not a Vietnamese phone number'],
+		[9123456789, 'Item 2, field "Phone": 9123456789 is not a Vietnamese phone number'],
+	])('a spreadsheet number that is no phone (%j) is an error before any request', async (phone, message) => {
+		const { nodeError } = await runEsms(makeCallParams(), { items: [{ phone: 912345678 }, { phone }] });
+		expect(nodeError?.message).toBe(message);
+		expect(h.sim.requests).toEqual([]);
+	});
 });
