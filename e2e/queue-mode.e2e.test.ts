@@ -5,52 +5,19 @@
 // processor was up), and Make Call and Wait for Result resumes through a webhook processor and a
 // worker, also across a restart of the main process.
 import { randomUUID } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 
-import { deliveryKey, parseEsmsCallback } from '../nodes/shared/callback';
-import { deliveryToken } from '../nodes/EsmsVoiceTrigger/deliveries';
 import { answeredCallResult, answeredTriggerItem, ISO_TIMESTAMP } from '../test/fixtures/call-result';
 import { CALLER_ID, DEFAULT_API_KEY, DEFAULT_SECRET_KEY } from '../simulator/src';
 import { nodeOutput } from './lib/n8n-client';
-import { noOpNode, setNode, TRIGGER_NODE, triggerNode, webhookNodeOnReceived } from './lib/nodes';
+import { setNode, TRIGGER_NODE, webhookNodeOnReceived } from './lib/nodes';
 import { QueueInstance, ROLES, type Role } from './lib/queue-mode';
 import { QueueScenario, type QueueSimulator } from './lib/queue-scenario';
-import { missingServices, missingServicesMessage, savedStaticData } from './lib/queue-services';
-import { resolveRuntime } from './lib/runtime';
+import { describeQueueMode, get, N8N_VERSION, publishTrigger, remembered, REPEATED, WEBHOOKS, type PublishedTrigger } from './lib/queue-trigger';
 import { maskKeys } from './lib/scenario';
 import { poll, sleep } from './lib/util';
 import { chain, ESMS_NODE, esmsNode, uniquePath, webhookNode } from './lib/workflows';
 
-const N8N_VERSION = (
-	JSON.parse(fs.readFileSync(path.join(resolveRuntime().n8nDir, 'node_modules', 'n8n', 'package.json'), 'utf8')) as { version: string }
-).version;
-const missing = missingServices();
-if (missing.length > 0) {
-	// Under CI a missing service fails the run; elsewhere the suite is skipped, saying how to get them.
-	if (process.env.CI === 'true') throw new Error(missingServicesMessage(missing));
-	console.warn(`[e2e] queue mode SKIPPED.\n${missingServicesMessage(missing)}`);
-}
-const describeQueue = missing.length === 0 && N8N_VERSION.startsWith('2.') ? describe : describe.skip;
-
-const WEBHOOKS = ['webhook-1', 'webhook-2'] as const;
-
-/** An eSMS callback for an answered call (key 1, 13 s), exactly as the simulator and eSMS format it. */
-function answeredQuery(referenceId: string): string {
-	return `ReferenceId=${referenceId}&CallDuration=13&CallStatus=ANSWERED&Ivr=1&Price=500.0000&SentResult=1&CID=${CALLER_ID}&SendStatus=5`;
-}
-
-async function get(url: string): Promise<{ status: number; body: unknown }> {
-	const response = await fetch(url);
-	const text = await response.text();
-	let body: unknown = text;
-	try {
-		body = JSON.parse(text);
-	} catch {
-		// not JSON
-	}
-	return { status: response.status, body };
-}
+const describeQueue = describeQueueMode();
 
 describeQueue(`eSMS Voice in n8n ${N8N_VERSION} queue mode (main + worker + 2 webhook processors)`, () => {
 	let instance: QueueInstance;
@@ -129,25 +96,8 @@ describeQueue(`eSMS Voice in n8n ${N8N_VERSION} queue mode (main + worker + 2 we
 		expect(routed.at(-1)?.status).toBe(200);
 	});
 
-	/** Publishes a trigger workflow; resolves once both webhook processors serve its URL. */
-	async function triggerWorkflow(
-		label: string,
-	): Promise<{ workflowId: string; webhookId: string; url: (role: (typeof WEBHOOKS)[number], referenceId: string) => string }> {
-		const webhookId = randomUUID();
-		const workflowId = await scenario.workflow(chain(`e2e queue: ${label}`, [triggerNode(webhookId), noOpNode('Result')]));
-		const url = (role: (typeof WEBHOOKS)[number], referenceId: string): string =>
-			`${instance.webhookUrl(role)}/webhook/${webhookId}/esms-voice?${answeredQuery(referenceId)}`;
-		// An intermediate status starts nothing: a safe probe for "the webhook is registered".
-		for (const role of WEBHOOKS) {
-			await poll(async () => ((await get(url(role, randomUUID()).replace('SendStatus=5', 'SendStatus=2'))).status === 200 ? true : undefined), {
-				timeoutMs: 15_000,
-				what: `the trigger's webhook on ${role}`,
-			});
-		}
-		return { workflowId, webhookId, url };
-	}
+	const triggerWorkflow = async (label: string): Promise<PublishedTrigger> => await publishTrigger(instance, scenario, label);
 
-	const REPEATED = { received: true, started: false, reason: 'repeated delivery' };
 
 	test('callbacks sent alternately to both webhook processors, 10% repeated (some to the other one): one execution per distinct callback', async () => {
 		const trigger = await triggerWorkflow('trigger alternating');
@@ -217,21 +167,6 @@ describeQueue(`eSMS Voice in n8n ${N8N_VERSION} queue mode (main + worker + 2 we
 	});
 
 	/**
-	 * The callbacks (by reference ID) that the record saved in the workflow's static data holds, read
-	 * from PostgreSQL, fingerprinted exactly as the trigger does it.
-	 */
-	async function remembered(workflowId: string, referenceIds: string[]): Promise<string[]> {
-		const saved = await savedStaticData(instance.database, workflowId);
-		const record = (saved?.[`node:${TRIGGER_NODE}`] as { deliveries?: { slots?: Record<string, string> } } | undefined)?.deliveries;
-		const text = Object.values(record?.slots ?? {}).join('');
-		const tokens = new Set(Array.from({ length: text.length / 8 }, (_, i) => text.slice(i * 8, i * 8 + 8)));
-		return referenceIds.filter((referenceId) => {
-			const { result } = parseEsmsCallback(`/?${answeredQuery(referenceId)}`);
-			return tokens.has(deliveryToken(deliveryKey({ kind: 'call', ...result! })));
-		});
-	}
-
-	/**
 	 * Delivers each callback to webhook-1 (one at a time, each execution finished before the next,
 	 * or all at once), then, for 'all at once', one more callback once those executions have
 	 * finished; restarts webhook-1, then re-sends every callback to the restarted processor and to
@@ -254,7 +189,7 @@ describeQueue(`eSMS Voice in n8n ${N8N_VERSION} queue mode (main + worker + 2 we
 		await Promise.all(ids.map((id) => scenario.withStatus(id)));
 		// Every execution has ended, so n8n has applied each one's save of the static data (it saves
 		// before it marks the execution finished).
-		const kept = await remembered(trigger.workflowId, distinct);
+		const kept = await remembered(instance, trigger.workflowId, distinct);
 		const missing = distinct.filter((referenceId) => !kept.includes(referenceId));
 		let all = distinct;
 		if (delivery === 'all at once') {
@@ -264,7 +199,7 @@ describeQueue(`eSMS Voice in n8n ${N8N_VERSION} queue mode (main + worker + 2 we
 			ids = await scenario.atLeast(trigger.workflowId, distinct.length + 1);
 			await Promise.all(ids.map((id) => scenario.withStatus(id)));
 			all = [...distinct, next];
-			expect(await remembered(trigger.workflowId, all)).toEqual(all);
+			expect(await remembered(instance, trigger.workflowId, all)).toEqual(all);
 		}
 
 		await instance.restartRole('webhook-1');

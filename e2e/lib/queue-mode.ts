@@ -1,4 +1,4 @@
-// A real n8n instance in queue mode: one main process, one worker and two webhook processors, with
+// A real n8n instance in queue mode: one main process, one worker (or two) and two webhook processors, with
 // this package installed on each (its own user folder, as on separate machines), sharing a
 // PostgreSQL database and Redis, behind a WebhookRouter (the load balancer users put in front).
 import { randomBytes } from 'node:crypto';
@@ -14,10 +14,11 @@ import { E2E_OWNER, E2E_TMP, packageDir, packageSource } from './shared';
 import { freePort } from './util';
 import { WebhookRouter } from './webhook-router';
 
-export type Role = 'main' | 'worker' | 'webhook-1' | 'webhook-2';
+export type Role = 'main' | 'worker' | 'worker-2' | 'webhook-1' | 'webhook-2';
+/** The roles of a one-worker instance (the default). */
 export const ROLES: readonly Role[] = ['main', 'worker', 'webhook-1', 'webhook-2'];
 
-const COMMAND = { main: 'start', worker: 'worker', 'webhook-1': 'webhook', 'webhook-2': 'webhook' } as const;
+const COMMAND = { main: 'start', worker: 'worker', 'worker-2': 'worker', 'webhook-1': 'webhook', 'webhook-2': 'webhook' } as const;
 
 /** The settings every process of the instance shares (what a user sets; see README "Queue mode"). */
 export function sharedQueueEnv(database: string, redisPrefix: string, encryptionKey: string, publicUrl: string): Record<string, string> {
@@ -44,7 +45,7 @@ export function sharedQueueEnv(database: string, redisPrefix: string, encryption
 /** What only one role sets. */
 function roleEnv(role: Role, port: number): Record<string, string> {
 	if (role === 'main') return { N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' };
-	if (role === 'worker') {
+	if (role === 'worker' || role === 'worker-2') {
 		return { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' };
 	}
 	return {};
@@ -53,7 +54,7 @@ function roleEnv(role: Role, port: number): Record<string, string> {
 export class QueueInstance {
 	readonly processes = new Map<Role, N8nHandle>();
 	/** Every log file each role wrote (one per start), oldest first. */
-	readonly logFiles = new Map<Role, string[]>(ROLES.map((role) => [role, []]));
+	readonly logFiles: Map<Role, string[]>;
 	/** Talks to the instance through the load balancer: API calls reach main, webhooks the webhook processors. */
 	client!: N8nClient;
 	private env!: Record<string, string>;
@@ -66,18 +67,23 @@ export class QueueInstance {
 		readonly redisPrefix: string,
 		readonly ports: Record<Role, number>,
 		readonly router: WebhookRouter,
-	) {}
+		/** This instance's roles: main, its workers, the two webhook processors. */
+		readonly roles: readonly Role[],
+	) {
+		this.logFiles = new Map<Role, string[]>(roles.map((role) => [role, []]));
+	}
 
 	/** Creates the database, starts the router, main (which migrates the database), then the others. */
-	static async start(): Promise<QueueInstance> {
+	static async start(options: { workers?: 1 | 2 } = {}): Promise<QueueInstance> {
+		const roles: Role[] = options.workers === 2 ? ['main', 'worker', 'worker-2', 'webhook-1', 'webhook-2'] : [...ROLES];
 		const ports = {} as Record<Role, number>;
-		for (const role of ROLES) ports[role] = await freePort(Object.values(ports));
+		for (const role of roles) ports[role] = await freePort(Object.values(ports));
 		const router = new WebhookRouter({ name: 'main', port: ports.main }, [
 			{ name: 'webhook-1', port: ports['webhook-1'] },
 			{ name: 'webhook-2', port: ports['webhook-2'] },
 		]);
 		const runId = `esms-e2e-${process.pid}-${randomBytes(3).toString('hex')}`;
-		const instance = new QueueInstance(await createDatabase(), runId, ports, router);
+		const instance = new QueueInstance(await createDatabase(), runId, ports, router, roles);
 		try {
 			await router.start();
 			if (packageSource() === 'registry') {
@@ -91,7 +97,7 @@ export class QueueInstance {
 			instance.client = new N8nClient(router.url);
 			await instance.client.setupOwner(E2E_OWNER);
 			await instance.client.createApiKey('e2e-queue');
-			await Promise.all((['worker', 'webhook-1', 'webhook-2'] as const).map((role) => instance.startRole(role)));
+			await Promise.all(roles.filter((role) => role !== 'main').map((role) => instance.startRole(role)));
 			return instance;
 		} catch (error) {
 			await instance.close();
@@ -150,6 +156,14 @@ export class QueueInstance {
 	async restartRole(role: Role): Promise<void> {
 		await this.stopRole(role);
 		await this.startRole(role);
+	}
+
+	/** Stops every process at the same moment (as a host reboot or a full redeploy does), then starts them again. */
+	async restartAll(): Promise<void> {
+		const running = [...this.processes.keys()];
+		await Promise.all(running.map((role) => this.stopRole(role)));
+		if (running.includes('main')) await this.startRole('main');
+		await Promise.all(running.filter((role) => role !== 'main').map((role) => this.startRole(role)));
 	}
 
 	/** Everything `role` wrote, over all its starts. */

@@ -14,7 +14,7 @@ import { type CallResult } from '../shared/callResult';
 import { deliveryKey, parseEsmsCallback } from '../shared/callback';
 import { isAllowed, parseAllowlist } from './ipAllowlist';
 import type { OtpResult } from '../shared/otpResult';
-import { openDeliveryLog } from './deliveries';
+import { CARRIED_RECORD_FIELD, openDeliveryLog } from './deliveries';
 import { triggerProperties } from './description';
 
 interface TriggerOptions {
@@ -112,16 +112,23 @@ export class EsmsVoiceTrigger implements INodeType {
 	 * on the execution's static data, and saves that copy when the execution ends (the
 	 * `workflowExecuteAfter` hook) if it changed: this is what makes the record durable on every n8n
 	 * version. The copy is read from the database when the execution starts in the main process; on
-	 * a queue-mode worker (2.41) it starts empty, so the worker saves what it recorded itself
-	 * (docs/repeated-deliveries.md says what that means).
+	 * a queue-mode worker (2.41) it starts empty and is saved over the stored one, so the record the
+	 * item carries from the webhook (the saved copy that process read, plus what it remembers) is
+	 * merged first: whichever worker saves, and however recently it started, nothing is dropped.
 	 */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const log = openDeliveryLog(this, this.getNodeParameter('options', 0, {}) as TriggerOptions);
-		for (const item of log ? items : []) {
+		const output = items.map((item) => {
+			if (!(CARRIED_RECORD_FIELD in item.json)) return item;
+			const { [CARRIED_RECORD_FIELD]: carried, ...json } = item.json;
+			log?.mergeCarried(carried);
+			return { ...item, json };
+		});
+		for (const item of log ? output : []) {
 			if (typeof item.json.referenceId === 'string') log!.recordIfMissing(deliveryKey(item.json as unknown as CallResult | OtpResult));
 		}
-		return [items];
+		return [output];
 	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
@@ -169,6 +176,8 @@ export class EsmsVoiceTrigger implements INodeType {
 			}
 
 			const item: IDataObject = { ...result, receivedAt: new Date().toISOString(), raw: parsed.raw };
+			// For the execution's write (see execute()); execute() removes it from the output.
+			if (log) item[CARRIED_RECORD_FIELD] = log.carried();
 			return { workflowData: [[{ json: item }]], webhookResponse: { received: true, started: true } };
 		} catch (error) {
 			// eSMS re-sends on anything but 200; a request we cannot read is the sender's fault.

@@ -6,6 +6,11 @@
  * restarts, read by every process of the instance). Each write stores the whole ledger, so a copy
  * that another process overwrote is repaired by the next write of this one.
  *
+ * The callback's item also carries the record as the receiving process knows it (the saved copy it
+ * read plus what it remembers), and the execution merges it before it writes: a queue-mode worker
+ * (n8n 2.x) starts every execution with empty static data and saves its copy over the stored one,
+ * so without it a restarted worker would save only what it ran since its start.
+ *
  * The stored record stays small and bounded: `{ v: 2, slots: { "<15-minute slot>": "<tokens>" } }`,
  * each token 8 characters (base64url of 48 bits of sha256 of the delivery key: no collision to
  * fear below millions of deliveries). A slot expires as a whole once all of its deliveries are
@@ -50,6 +55,10 @@ class Ledger {
 	readonly slots = new Map<number, Slot>();
 
 	private size = 0;
+
+	get count(): number {
+		return this.size;
+	}
 
 	has(token: string): boolean {
 		for (const slot of this.slots.values()) if (slot.tokens.has(token)) return true;
@@ -122,11 +131,16 @@ function storedSlots(value: unknown, now: number, ttlMs: number): Array<[number,
 		.map(([key, expires]): [number, string] => [Math.floor(((expires as number) - ttlMs) / SLOT_MS), deliveryToken(key)]);
 }
 
+/** The item field that carries the record from the webhook to the execution (removed there). */
+export const CARRIED_RECORD_FIELD = '__esmsDeliveries';
+
 export class DeliveryLog {
 	private readonly ledger: Ledger;
 
 	/** Tokens of the stored copy this log was opened on (slot id → text). */
 	private readonly stored: Array<[number, string]>;
+
+	private readonly storedCount: number;
 
 	constructor(
 		scope: string,
@@ -139,7 +153,21 @@ export class DeliveryLog {
 		this.ledger = ledger;
 		this.stored = storedSlots(staticData.deliveries, now, ttlMs).filter(([slot]) => !slotExpired(slot, now, ttlMs));
 		for (const [slot, text] of this.stored) ledger.merge(slot, text);
+		this.storedCount = this.stored.reduce((n, [, text]) => n + text.length / TOKEN_LENGTH, 0);
 		ledger.prune(now, ttlMs);
+	}
+
+	/** The record as this process knows it, to travel with the callback's item. */
+	carried(): IDataObject {
+		return this.ledger.toRecord();
+	}
+
+	/** Adds a record that travelled with an item (what the receiving process knew). */
+	mergeCarried(value: unknown): void {
+		for (const [slot, text] of storedSlots(value, this.now, this.ttlMs)) {
+			if (!slotExpired(slot, this.now, this.ttlMs)) this.ledger.merge(slot, text);
+		}
+		this.ledger.prune(this.now, this.ttlMs);
 	}
 
 	seen(key: string): boolean {
@@ -153,13 +181,14 @@ export class DeliveryLog {
 	}
 
 	/**
-	 * Remembers the delivery; writes the static data only when its stored copy lacks it, so that n8n
-	 * saves nothing when the copy is already complete.
+	 * Remembers the delivery; writes the static data only when its stored copy lacks it or anything
+	 * else this process knows, so that n8n saves nothing when the copy is already complete.
 	 */
 	recordIfMissing(key: string): void {
 		const token = deliveryToken(key);
 		this.ledger.add(Math.floor(this.now / SLOT_MS), token);
-		if (!this.stored.some(([, text]) => textHasToken(text, token))) this.write();
+		// The stored copy's tokens are all in the ledger, so a larger ledger means the copy lacks some.
+		if (!this.stored.some(([, text]) => textHasToken(text, token)) || this.ledger.count > this.storedCount) this.write();
 	}
 
 	private write(): void {

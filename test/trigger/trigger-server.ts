@@ -142,6 +142,8 @@ export class TriggerServer {
 		if (forced !== undefined) return send(forced, { message: 'forced by test' });
 
 		let result: IWebhookResponseData;
+		// What the execution's trigger outputs (what a user sees); the webhook's own items until it ran.
+		let startedItems: INodeExecutionData[] = [];
 		let workflow: Workflow;
 		const latency = this.options.dbLatencyMs ?? 0;
 		const dbRoundTrip = async () => {
@@ -193,6 +195,7 @@ export class TriggerServer {
 				this.db.staticData = saved;
 			};
 			let executionStaticData: IDataObject | undefined;
+			startedItems = result.workflowData?.[0] ?? [];
 			if (result.workflowData) {
 				executionStaticData = JSON.parse(JSON.stringify(this.db.staticData)) as IDataObject;
 				// n8n 2.x: a Workflow over the same static-data object (clears the change flag).
@@ -210,6 +213,7 @@ export class TriggerServer {
 					startItems: result.workflowData[0] ?? [],
 				});
 				if (run.error) throw run.error;
+				startedItems = run.outputOf(this.node.name)[0] ?? [];
 				if (changed(run.staticData)) await save(run.staticData);
 			}
 			if (result.noWebhookResponse) {
@@ -220,7 +224,7 @@ export class TriggerServer {
 			// n8n answers an exception thrown by webhook() with HTTP 500.
 			return send(500, { message: (error as Error).message });
 		}
-		if (result.workflowData) this.executions.push({ url, items: result.workflowData[0] ?? [] });
+		if (result.workflowData) this.executions.push({ url, items: startedItems });
 		const afterStatus = this.failAfterWebhook.shift();
 		if (afterStatus !== undefined) return send(afterStatus, { message: 'forced by test' });
 		if (result.workflowData) {

@@ -89,3 +89,62 @@ test('recordIfMissing writes nothing when the stored copy already holds the deli
 	new DeliveryLog(newScope(), lacking, DAY, T0).recordIfMissing('y|5');
 	expect(copy(lacking).deliveries).toEqual({ v: 2, slots: { [String(Math.floor(T0 / SLOT_MS))]: deliveryToken('y|5') } });
 });
+
+describe('queue mode (n8n 2.x): a worker starts every execution with empty static data and saves its copy over the stored one', () => {
+	/** One delivery: the webhook process reads the saved copy and records; a worker runs the execution. */
+	function deliver(webhook: ReturnType<typeof processModule>, worker: ReturnType<typeof processModule>, db: { saved: IDataObject }, key: string, at: number, carry = true) {
+		const atWebhook = new webhook.DeliveryLog('queue', copy(db.saved), DAY, at);
+		expect(atWebhook.seen(key)).toBe(false);
+		atWebhook.record(key);
+		const carried = copy({ record: atWebhook.carried() }).record;
+		const executionCopy: IDataObject = {};
+		const atWorker = new worker.DeliveryLog('queue', executionCopy, DAY, at + 50);
+		if (carry) atWorker.mergeCarried(carried);
+		atWorker.recordIfMissing(key);
+		db.saved = copy(executionCopy);
+	}
+	const seenBy = (saved: IDataObject, keys: string[]) => {
+		const fresh = new (processModule().DeliveryLog)('queue', copy(saved), DAY, T0 + 10_000);
+		return keys.map((key) => fresh.seen(key));
+	};
+	const first5 = ['a|5', 'b|5', 'c|5', 'd|5', 'e|5'];
+
+	test('a restarted worker saves every delivery the item carried, not only what it ran since its start', () => {
+		const db = { saved: {} as IDataObject };
+		const [webhook1, worker] = [processModule(), processModule()];
+		first5.forEach((key, i) => deliver(webhook1, worker, db, key, T0 + i));
+		const restartedWorker = processModule();
+		deliver(processModule(), restartedWorker, db, 'f|5', T0 + 100);
+		expect(seenBy(db.saved, [...first5, 'f|5'])).toEqual([true, true, true, true, true, true]);
+	});
+
+	test('two workers taking turns: each save holds what the other ran', () => {
+		const db = { saved: {} as IDataObject };
+		const workers = [processModule(), processModule()];
+		const webhooks = [processModule(), processModule()];
+		first5.forEach((key, i) => deliver(webhooks[i % 2], workers[i % 2], db, key, T0 + i));
+		expect(seenBy(db.saved, first5)).toEqual([true, true, true, true, true]);
+	});
+
+	test('control: without the carried record, the restarted worker saves only its own delivery (as measured in 2.41.1)', () => {
+		const db = { saved: {} as IDataObject };
+		const [webhook1, worker] = [processModule(), processModule()];
+		first5.forEach((key, i) => deliver(webhook1, worker, db, key, T0 + i, false));
+		deliver(processModule(), processModule(), db, 'f|5', T0 + 100, false);
+		expect(seenBy(db.saved, [...first5, 'f|5'])).toEqual([false, false, false, false, false, true]);
+	});
+
+	test('the execution writes when the carried record holds more than its copy, even if its copy has this delivery', () => {
+		const stored: IDataObject = {};
+		new DeliveryLog(newScope(), stored, DAY, T0).record('x|5');
+		const webhook = new (processModule().DeliveryLog)('carry', {}, DAY, T0);
+		webhook.record('x|5');
+		webhook.record('y|5');
+		const executionCopy = copy(stored);
+		const worker = new (processModule().DeliveryLog)('carry', executionCopy, DAY, T0);
+		worker.mergeCarried(copy({ r: webhook.carried() }).r);
+		worker.recordIfMissing('x|5');
+		const fresh = new (processModule().DeliveryLog)('carry-check', copy(executionCopy), DAY, T0 + 1);
+		expect([fresh.seen('x|5'), fresh.seen('y|5')]).toEqual([true, true]);
+	});
+});
