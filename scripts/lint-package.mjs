@@ -52,7 +52,7 @@ try {
 	const formatter = await new ESLint().loadFormatter('stylish');
 	const legs = [
 		{ name: 'source', dir: root, patterns: scanner.SOURCE_FILE_PATTERNS },
-		{ name: filename, dir: unpacked, patterns: ['**/*.js', 'package.json'] },
+		{ name: `tarball ${filename}`, dir: unpacked, patterns: ['**/*.js', 'package.json'] },
 	];
 	const counts = [];
 	for (const leg of legs) {
