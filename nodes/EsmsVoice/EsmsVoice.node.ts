@@ -21,6 +21,7 @@ import { callingHoursModeFields, callingWindowFields } from './actions/callingHo
 import { waitLimitFields, waitNotice } from './actions/call/makeCallAndWait.operation';
 import { RESUME_WEBHOOKS, resumeOnCallback } from './actions/call/resumeOnCallback';
 import { requestSettingsOption } from './actions/options';
+import { checkPhoneFields, checkPhoneOperations } from './actions/phone/check.operation';
 import { ITEM_OPERATIONS, router } from './actions/router';
 
 export class EsmsVoice implements INodeType {
@@ -38,16 +39,19 @@ export class EsmsVoice implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'esmsApi', required: true }],
+		// Checking phone numbers sends nothing, so it needs no account.
+		credentials: [{ name: 'esmsApi', required: true, displayOptions: { hide: { resource: ['phone'] } } }],
 		webhooks: RESUME_WEBHOOKS,
 		properties: [
 			resourceField,
 			callOperations,
 			accountOperations,
+			checkPhoneOperations,
 			waitNotice,
 			...Object.values(ITEM_OPERATIONS).flatMap((operations) =>
 				Object.values(operations).flatMap((operation) => operation.description),
 			),
+			...checkPhoneFields,
 			...callingHoursModeFields(CALLS_WITHIN_HOURS_BY_DEFAULT, 'schedule'),
 			...callingHoursModeFields(['sendVoiceOtp'], 'anyTime'),
 			...callingWindowFields([...CALLS_WITHIN_HOURS_BY_DEFAULT, 'sendVoiceOtp']),

@@ -17,6 +17,7 @@ export const resourceField: INodeProperties = {
 	options: [
 		{ name: 'Account', value: 'account' },
 		{ name: 'Call', value: 'call' },
+		{ name: 'Phone Number', value: 'phone' },
 	],
 	default: 'call',
 };
@@ -96,6 +97,7 @@ export const OPERATION_TITLES: Record<string, string> = {
 	sendVoiceOtp: 'Send Voice OTP',
 	getStatus: 'Get Status',
 	getBalance: 'Get Balance',
+	check: 'Check Phone Numbers',
 };
 
 export const CALL_PLACING_OPERATIONS = ['makeCall', 'makeCallFromTemplate', 'sendVoiceOtp'];

@@ -8,6 +8,7 @@ import { makeCall } from './call/makeCall.operation';
 import { makeCallFromTemplate } from './call/makeCallFromTemplate.operation';
 import { sendVoiceOtp } from './call/sendVoiceOtp.operation';
 import { executeMakeCallAndWait } from './call/makeCallAndWait.operation';
+import { checkPhoneNumbers } from './phone/check.operation';
 import { WAIT_OPERATIONS } from './descriptions';
 import { runItemOperation } from './runItemOperation';
 import type { ItemOperation } from './types';
@@ -21,6 +22,8 @@ export const ITEM_OPERATIONS: Record<string, Record<string, ItemOperation>> = {
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
+	// Sends nothing: every item is read against the others (repeats), not one request per item.
+	if (resource === 'phone' && operation === 'check') return await checkPhoneNumbers.call(this);
 	if (resource === 'call' && WAIT_OPERATIONS.includes(operation)) {
 		return await executeMakeCallAndWait.call(this, operation);
 	}
