@@ -15,7 +15,13 @@ export const EXAMPLE_BASE_URL = 'http://127.0.0.1:5678';
 /** The Callback URL in the examples that the user replaces with their trigger's Production URL. */
 export const EXAMPLE_CALLBACK_PLACEHOLDER = `${EXAMPLE_BASE_URL}/webhook/REPLACE-WITH-YOUR-TRIGGER-ID/esms-voice`;
 /** Node types of the examples that have webhooks (n8n gives each a webhookId on import). */
-const WEBHOOK_NODE_TYPES = ['n8n-nodes-base.webhook', 'n8n-nodes-esms-voice.esmsVoiceTrigger', 'n8n-nodes-esms-voice.esmsVoice'];
+const WEBHOOK_NODE_TYPES = [
+	'n8n-nodes-base.webhook',
+	'n8n-nodes-base.formTrigger',
+	'n8n-nodes-base.form',
+	'n8n-nodes-esms-voice.esmsVoiceTrigger',
+	'n8n-nodes-esms-voice.esmsVoice',
+];
 
 export function exampleFiles(): string[] {
 	return fs

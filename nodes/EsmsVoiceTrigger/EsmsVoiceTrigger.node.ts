@@ -24,6 +24,7 @@ interface TriggerOptions {
 	ipAllowlist?: string;
 	ignoreRepeats?: boolean;
 	rememberHours?: number;
+	path?: string;
 }
 
 /** The trigger's item: `kind` tells a call's result from a voice OTP's. */
@@ -84,7 +85,11 @@ export class EsmsVoiceTrigger implements INodeType {
 				// Empty: n8n then answers with the webhookResponse below instead of the literal
 				// default 'firstEntryJson' (see n8n's extractWebhookOnReceivedResponse).
 				responseData: '',
-				path: 'esms-voice',
+				// The generated URL (…/webhook/<webhook ID>/esms-voice), or …/webhook/<path> when the
+				// Path option is set.
+				path: '={{ $parameter["options"]["path"] ? $parameter["options"]["path"].replace(/^\\/+|\\/+$/g, "") : "esms-voice" }}',
+				// n8n evaluates this like path (webhook.service, the editor's URL), though it is typed boolean.
+				isFullPath: '={{ !!$parameter["options"]["path"] }}' as unknown as boolean,
 			},
 		],
 		properties: triggerProperties,

@@ -65,6 +65,15 @@ export const triggerProperties: INodeProperties[] = [
 					'Comma-separated keys; start only when the listener pressed one of them (voice OTP results, which have no key, then start nothing). Leave empty for any.',
 			},
 			{
+				displayName: 'Path',
+				name: 'path',
+				type: 'string',
+				default: '',
+				placeholder: 'esms-campaign-results',
+				description:
+					'A fixed Production URL, [your n8n]/webhook/[path], instead of the generated one: a workflow can then build its own Callback URL. Must be unique on your n8n. Leave empty for the generated URL.',
+			},
+			{
 				displayName: 'Remember Deliveries For (Hours)',
 				name: 'rememberHours',
 				type: 'number',

@@ -1,0 +1,86 @@
+// The spreadsheet campaign's outside: an XLSX written by a spreadsheet library (SheetJS, the one
+// n8n's own Extract From File reads with), and the n8n Form as a browser submits it — multipart
+// POST, then the waiting page's status polls, the ending page, and its POST that lets the workflow
+// go on (form-trigger.handlebars and form-trigger-completion.handlebars do exactly this).
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+
+import { resolveRuntime } from './runtime';
+import { poll } from './util';
+
+interface SheetJs {
+	utils: { aoa_to_sheet(rows: unknown[][]): unknown; book_new(): unknown; book_append_sheet(book: unknown, sheet: unknown, name: string): void };
+	write(book: unknown, options: { type: 'buffer'; bookType: 'xlsx' }): Buffer;
+}
+
+/** An XLSX file with a header row; numbers stay numeric cells, as Excel stores typed phone numbers. */
+export function xlsxFile(header: string[], rows: unknown[][]): Buffer {
+	// n8n 2.x ships SheetJS as @e965/xlsx, n8n 1.x as xlsx.
+	const requireFromN8n = createRequire(path.join(resolveRuntime().n8nDir, 'package.json'));
+	let XLSX: SheetJs;
+	try {
+		XLSX = requireFromN8n('@e965/xlsx') as SheetJs;
+	} catch {
+		XLSX = requireFromN8n('xlsx') as SheetJs;
+	}
+	const book = XLSX.utils.book_new();
+	XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet([header, ...rows]), 'Customers');
+	return XLSX.write(book, { type: 'buffer', bookType: 'xlsx' });
+}
+
+export interface UploadedFile {
+	name: string;
+	type: string;
+	content: Buffer | string;
+}
+
+export interface FormResult {
+	/** The ending page's HTML (what the browser shows). */
+	endingPage: string;
+	/** The execution's id (from the waiting URL). */
+	executionId: string;
+}
+
+/** The form's fields in its order: text, or a file (`field-<index>`, as n8n's form page names them). */
+export async function submitForm(formUrl: string, fields: Array<string | UploadedFile>): Promise<FormResult> {
+	const body = new FormData();
+	fields.forEach((field, index) => {
+		if (typeof field === 'string') body.append(`field-${index}`, field);
+		else body.append(`field-${index}`, new Blob([field.content], { type: field.type }), field.name);
+	});
+	const response = await fetch(formUrl, { method: 'POST', body });
+	const text = await response.text();
+	if (response.status !== 200) throw new Error(`the form answered ${response.status}: ${text.slice(0, 300)}`);
+	const { formWaitingUrl } = JSON.parse(text) as { formWaitingUrl?: string };
+	if (!formWaitingUrl) throw new Error(`the form gave no waiting URL: ${text.slice(0, 300)}`);
+	const waiting = new URL(formWaitingUrl);
+	const statusUrl = new URL(waiting);
+	statusUrl.pathname += '/n8n-execution-status';
+	const status = await poll(
+		async () => {
+			const state = (await (await fetch(statusUrl)).text()).trim();
+			return state === 'running' || state === 'new' ? undefined : state;
+		},
+		{ timeoutMs: 120_000, intervalMs: 300, what: 'the form execution to reach its ending page' },
+	);
+	if (status !== 'form-waiting') throw new Error(`the form execution ended "${status}" before its ending page`);
+	const endingPage = await (await fetch(waiting)).text();
+	// The ending page's own script: a POST that tells n8n the page was shown.
+	const resumed = await fetch(waiting, { method: 'POST', body: '{}' });
+	await resumed.arrayBuffer();
+	return { endingPage, executionId: waiting.pathname.split('/').filter(Boolean).at(-1)! };
+}
+
+/** The text of an HTML page without tags and with entities of the status page decoded. */
+export function pageText(html: string): string {
+	return html
+		.replace(/<style[\s\S]*?<\/style>/g, '')
+		.replace(/<[^>]+>/g, ' ')
+		.replace(/&amp;/g, '&')
+		.replace(/&lt;/g, '<')
+		.replace(/&gt;/g, '>')
+		.replace(/&quot;/g, '"')
+		.replace(/&#39;/g, "'")
+		.replace(/\s+/g, ' ')
+		.trim();
+}
