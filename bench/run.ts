@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark, one run, printed as tables (and written to bench/results.md).
- * Usage: npm run bench [-- --only bulk,overhead,intake,ratelimit,campaign,package] [--items N] [--callbacks N]
+ * Usage: npm run bench [-- --only bulk,overhead,intake,ratelimit,campaign,spreadsheet,package] [--items N] [--callbacks N]
  *   [--campaigns 1000@5,2000@20,5000@100] (calls@limit; default: those three)
  * With --only, the sections measured replace those of the same title in results.md; the others stay.
  */
@@ -13,8 +13,9 @@ import { benchBulk, benchOverhead, type Row } from './engine-bench';
 import { benchIntake } from './intake-bench';
 import { benchPackage } from './package-bench';
 import { benchRateLimit } from './rate-limit-bench';
+import { benchSpreadsheetCampaign } from './spreadsheet-bench';
 
-const ALL = ['bulk', 'overhead', 'intake', 'ratelimit', 'campaign', 'package'];
+const ALL = ['bulk', 'overhead', 'intake', 'ratelimit', 'campaign', 'spreadsheet', 'package'];
 
 /** results.md split at its "### " titles: the preamble, then [title, text] in order. */
 function sectionsOf(text: string): { preamble: string; sections: Array<[string, string]> } {
@@ -66,6 +67,12 @@ async function main(): Promise<void> {
 					})
 				: CAMPAIGNS;
 		add('Campaign pace: Make Call at the node defaults, simulator limited to R requests/s (code 160 above it)', await benchCampaigns(campaigns));
+	}
+	if (only.includes('spreadsheet')) {
+		add(
+			'Campaign from a spreadsheet: 1000-row XLSX through the form, simulator limited to 20 requests/s; status page over a 10000-row ledger',
+			await benchSpreadsheetCampaign(1000, 20, 10_000),
+		);
 	}
 	if (only.includes('package')) add('Package', benchPackage());
 	const file = path.join(__dirname, 'results.md');

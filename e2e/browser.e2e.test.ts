@@ -22,6 +22,7 @@ const REPO = 'https://github.com/n8n-nodes-esms-voice/n8n-nodes-esms-voice';
 const PAIR_DESCRIPTION = 'Place automated voice calls and voice OTPs through eSMS.vn (VIHAT) and start workflows on their results';
 const ACTION_DESCRIPTION = 'Place automated voice calls through eSMS.vn (VIHAT): recordings, text-to-speech, IVR and voice OTP';
 const ACTIONS = [
+	'Check phone numbers without calling',
 	'Get the account balance',
 	'Get the status of a call',
 	'Make a paid call that plays a recording',
@@ -142,7 +143,7 @@ describe('a newcomer in the n8n editor (Chromium)', () => {
 		await details.waitFor({ state: 'visible' });
 		await creator.getByText('Triggers (1)', { exact: true }).waitFor({ state: 'visible' });
 		await creator.getByText('On new eSMS Voice event', { exact: true }).waitFor({ state: 'visible' });
-		await creator.getByText('Actions (7)', { exact: true }).click(); // collapsed when the workflow has no trigger yet
+		await creator.getByText('Actions (8)', { exact: true }).click(); // collapsed when the workflow has no trigger yet
 		for (const action of ACTIONS) await creator.getByText(action, { exact: true }).waitFor({ state: 'visible' });
 	});
 
@@ -194,7 +195,7 @@ describe('a newcomer in the n8n editor (Chromium)', () => {
 	/** From an empty workflow: node panel → "IVR" → eSMS Voice → Make Call; the credential picked. */
 	async function addMakeCall(): Promise<Locator> {
 		const creator = await openNodeDetails();
-		await creator.getByText('Actions (7)', { exact: true }).click();
+		await creator.getByText('Actions (8)', { exact: true }).click();
 		await creator.getByText('Make a paid call that plays a recording', { exact: true }).click();
 		const ndv = page.getByTestId('ndv');
 		await ndv.waitFor({ state: 'visible' });

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 
 import { EsmsSimulator, DEFAULT_API_KEY, DEFAULT_SECRET_KEY } from '../simulator/src';
 import { DataTables, type ColumnType, type Row } from './lib/campaign';
-import { pageText, submitForm, xlsxFile } from './lib/campaign-form';
+import { pageText, renderedStatusSection, submitForm, xlsxFile } from './lib/campaign-form';
 import { exampleNode, loadExample } from './lib/examples';
 import { N8nClient, type Execution, type WorkflowJson } from './lib/n8n-client';
 import { startN8n, type N8nHandle } from './lib/n8n-process';
@@ -71,11 +71,11 @@ describe('the one-import campaign from a spreadsheet (real n8n)', () => {
 	let workflowId = '';
 	const tableIds = { ledger: '', doNotCall: '' };
 
-	async function start(port?: number, brokerPort?: number): Promise<void> {
+	async function start(port?: number, brokerPort?: number, extraEnv: Record<string, string> = {}): Promise<void> {
 		// n8n 1.x opens SQLite on one connection by default, and executions writing Data tables at the
 		// same moment then break each other's transactions ("SQLITE_ERROR: no such savepoint"): the
 		// docs tell 1.x users to set what 2.x does by default.
-		const env = process.env.ESMS_E2E_N8N === '1' ? { DB_SQLITE_POOL_SIZE: '3' } : {};
+		const env: Record<string, string> = { ...(process.env.ESMS_E2E_N8N === '1' ? { DB_SQLITE_POOL_SIZE: '3' } : {}), ...extraEnv };
 		handle = await startN8n({ packageDir: packageDir(), userFolder, port, brokerPort, env, logFile: path.join(userFolder, `n8n-${Date.now()}.log`) });
 		const next = new N8nClient(handle.baseUrl);
 		next.n8nVersion = handle.n8nVersion;
@@ -93,10 +93,7 @@ describe('the one-import campaign from a spreadsheet (real n8n)', () => {
 	}
 
 	async function rows(which: 'ledger' | 'doNotCall'): Promise<Row[]> {
-		if (!tableIds[which]) {
-			const list = await client.rest<{ data: { data: Array<{ id: string; name: string }> } }>('GET', `/rest/projects/${tables.projectId}/data-tables?take=100`);
-			tableIds[which] = list.data.data.find((t) => t.name === (which === 'ledger' ? LEDGER : DO_NOT_CALL))?.id ?? '';
-		}
+		if (!tableIds[which]) tableIds[which] = (await tables.idOf(which === 'ledger' ? LEDGER : DO_NOT_CALL)) ?? '';
 		return await tables.rows(tableIds[which]);
 	}
 	const campaignRows = async (campaign: string): Promise<Row[]> => (await rows('ledger')).filter((r) => r.campaign === campaign);
@@ -283,7 +280,38 @@ describe('the one-import campaign from a spreadsheet (real n8n)', () => {
 		expect(section['Opt-outs']).toBe('3');
 		const deliveredPrice = tetCalls.filter((c) => sim.callbacks.some((a) => a.referenceId === c.referenceId && a.status === 200)).reduce((sum, c) => sum + c.outcome.price, 0);
 		expect(section['Cost so far']).toBe(String(deliveredPrice));
+		// The same page as a browser renders it (n8n serves it sandboxed): the same numbers, the bar drawn.
+		const rendered = await renderedStatusSection(statusUrl(), 'tet');
+		expect(rendered.rows).toEqual(section);
+		expect(rendered.barParts).toBeGreaterThanOrEqual(4);
 	}, 420_000);
+
+	test('a full ledger (the Data table size cap reached): nobody is called, the execution says why', async () => {
+		const { port, brokerPort } = handle!;
+		await handle!.stop();
+		await start(port, brokerPort, { N8N_DATA_TABLES_MAX_SIZE_BYTES: '1' });
+		await client.login(E2E_OWNER.email, E2E_OWNER.password);
+		tables = await DataTables.connect(client);
+		await served();
+		try {
+			const before = sim.requestsTo(MAKE_CALL).length;
+			const rowsBefore = (await rows('ledger')).length;
+			const known = (await client.listExecutions(workflowId)).map((e) => e.id);
+			await expect(upload('full', xlsxFile(['Phone'], [[912000777], [912000778]]))).rejects.toThrow('the form execution ended "error" before its ending page');
+			const [failed] = (await settled()).filter((e) => !known.includes(e.id));
+			const run = await client.getExecution(failed.id, true);
+			expect(run.data?.resultData.lastNodeExecuted).toMatch(/^Write ledger rows/);
+			expect(run.data?.resultData.error?.message).toMatch(/size limit/i);
+			expect(sim.requestsTo(MAKE_CALL).length).toBe(before);
+			expect((await rows('ledger')).length).toBe(rowsBefore);
+		} finally {
+			await handle!.stop();
+			await start(port, brokerPort);
+			await client.login(E2E_OWNER.email, E2E_OWNER.password);
+			tables = await DataTables.connect(client);
+			await served();
+		}
+	}, 180_000);
 
 	test('the same file again within 24 hours calls nobody; the opt-outs are skipped by a later campaign; not advertising turns the 24-hour rule off', async () => {
 		const before = sim.requestsTo(MAKE_CALL).length;

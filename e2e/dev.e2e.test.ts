@@ -96,7 +96,7 @@ devLine('npm run dev stops cleanly', () => {
 			const procs = tree(run.child.pid!);
 			expect(run.output()).toContain('recordings    1001, 1002');
 			expect(run.output()).toContain('templates     2001, 2002');
-			expect(run.output()).toContain('data table    "eSMS call ledger"');
+			expect(run.output()).toMatch(/campaign {6}http:\/\/127\.0\.0\.1:\d+\/form\/esms-campaign {2}\(upload a CSV or XLSX/);
 			// Every example imports and publishes (the AI-agent example cannot: its chat model has no credential).
 			expect(run.output()).not.toMatch(/WARNING: (skipped|could not import|could not publish "eSMS example: campaign)/);
 			expect(procs.length).toBeGreaterThanOrEqual(3); // npm, node dev.ts, n8n (+ its task runner)

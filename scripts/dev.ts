@@ -16,7 +16,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY, EsmsSimulator } from '../simulator/src';
-import { DataTables, LEDGER_COLUMNS, LEDGER_TABLE } from '../e2e/lib/campaign';
 import { N8nClient, type CreatedCredential, type WorkflowJson } from '../e2e/lib/n8n-client';
 import { startN8n, type N8nHandle } from '../e2e/lib/n8n-process';
 import { EXAMPLES_DIR, exampleFiles, loadExample } from '../e2e/lib/examples';
@@ -60,14 +59,17 @@ export interface ImportedWorkflow {
 }
 
 /** Imports examples/*.json as the e2e suite does: credential and the documented base URL swapped. */
+/** The one-import campaign: its form and status page are printed in the banner. */
+const CAMPAIGN_EXAMPLE = 'campaign-from-spreadsheet.json';
+
 async function importExamples(client: N8nClient, credential: { id: string; name: string }): Promise<ImportedWorkflow[]> {
 	if (!fs.existsSync(EXAMPLES_DIR)) {
 		console.log('[dev] no examples/ folder: nothing to import');
 		return [];
 	}
 	// As a user does: the workflows with an eSMS Voice Trigger first, then a Production URL pasted
-	// into the Callback URL of the others: the trigger of the same family (campaign-place.json gets
-	// campaign-record.json's), else the first one.
+	// into the Callback URL of the others: the trigger of the same family, else the first one (the
+	// campaign builds its own from its trigger's fixed path).
 	const hasEsmsTrigger = (file: string): boolean => fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8').includes(`"${NODE_TYPES.trigger}"`);
 	const files = exampleFiles().sort((a, b) => Number(hasEsmsTrigger(b)) - Number(hasEsmsTrigger(a)));
 	if (files.length === 0) console.log('[dev] examples/ has no workflow JSON: nothing to import');
@@ -92,9 +94,7 @@ async function importExamples(client: N8nClient, credential: { id: string; name:
 		}
 		let published = false;
 		let note = '';
-		if (file === 'campaign-report.json') {
-			note = ' (not published: put your chat webhook in "Send to chat" first)';
-		} else if (/trigger/i.test(workflow.name) || workflow.nodes.some(isTriggerNode)) {
+		if (/trigger/i.test(workflow.name) || workflow.nodes.some(isTriggerNode)) {
 			try {
 				await client.activateWorkflow(id);
 				published = true;
@@ -105,8 +105,14 @@ async function importExamples(client: N8nClient, credential: { id: string; name:
 			}
 		}
 		const trigger = workflow.nodes.find((node) => node.type === NODE_TYPES.trigger);
-		const triggerUrl = trigger?.webhookId ? `${client.baseUrl}/webhook/${String(trigger.webhookId)}/esms-voice` : undefined;
-		if (triggerUrl) triggers.push({ family: family(file), url: triggerUrl });
+		// The trigger's Path option gives a fixed URL; else n8n's is <webhook ID>/esms-voice.
+		const fixedPath = (trigger?.parameters as { options?: { path?: string } } | undefined)?.options?.path;
+		const triggerUrl = fixedPath
+			? `${client.baseUrl}/webhook/${fixedPath}`
+			: trigger?.webhookId
+				? `${client.baseUrl}/webhook/${String(trigger.webhookId)}/esms-voice`
+				: undefined;
+		if (triggerUrl && !fixedPath) triggers.push({ family: family(file), url: triggerUrl });
 		imported.push({ id, name: workflow.name, label: `${workflow.name}${note}`, file, published, nodes: workflow.nodes, triggerUrl });
 	}
 	return imported;
@@ -129,7 +135,7 @@ export interface DevEnvironmentOptions {
 
 /**
  * The simulator, n8n with this package, the owner, an API key, the "eSMS (simulator)" credential, the
- * campaign examples' Data table and the examples. stop() stops whatever has been started so far, so it may be called at any time
+ * examples (the campaign creates its own Data tables). stop() stops whatever has been started so far, so it may be called at any time
  * (a signal during start included); start() stops everything again when it fails.
  */
 export class DevEnvironment {
@@ -190,7 +196,6 @@ export class DevEnvironment {
 				voiceBaseUrl: simulator.voiceBaseUrl,
 				restBaseUrl: simulator.restBaseUrl,
 			});
-			await (await DataTables.connect(client)).create(LEDGER_TABLE, LEDGER_COLUMNS);
 			this.imported = await importExamples(client, this.credential);
 			this.assertRunning();
 			return this;
@@ -254,7 +259,9 @@ function banner(env: Required<Pick<DevEnvironment, 'n8n' | 'simulator' | 'creden
 		'  templates     2001, 2002 (Make Call From Template → Template ID; variables separated by ||)',
 		'  voice OTP     any content, e.g. "Your code is 123456"',
 		...(trigger ? [`  callback URL  ${trigger.triggerUrl}  (trigger of "${trigger.name}")`] : []),
-		`  data table    "${LEDGER_TABLE}" (the campaign-* examples' ledger)`,
+		...(imported.some((w) => w.file === CAMPAIGN_EXAMPLE && w.published)
+			? [`  campaign      ${n8n.baseUrl}/form/esms-campaign  (upload a CSV or XLSX; status page ${n8n.baseUrl}/webhook/esms-campaign-status)`]
+			: []),
 		`  workflows     ${imported.length ? imported.map((w) => w.label).join(', ') : '(none)'}`,
 		`  n8n log       ${logFile}`,
 		'',

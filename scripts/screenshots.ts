@@ -11,6 +11,7 @@ import * as path from 'node:path';
 
 import type { Page } from 'playwright-core';
 
+import { submitForm } from '../e2e/lib/campaign-form';
 import { PROJECT_ROOT } from '../e2e/lib/runtime';
 import { freePort, poll } from '../e2e/lib/util';
 import { esmsNode } from '../e2e/lib/workflows';
@@ -39,7 +40,7 @@ const EXAMPLES = {
 	callAndWait: 'call-and-wait-then-branch.json',
 	byKey: 'call-result-by-key.json',
 	agent: 'ai-agent-voice-calls.json',
-	campaign: { place: 'campaign-place.json', record: 'campaign-record.json', sweep: 'campaign-sweep.json', report: 'campaign-report.json' },
+	campaign: 'campaign-from-spreadsheet.json',
 };
 
 function argValue(flag: string): string | undefined {
@@ -119,10 +120,34 @@ function canvasShot(name: string, file: string): Shot {
 const SHOTS: Shot[] = [
 	canvasShot('canvas-order-call-and-wait', EXAMPLES.callAndWait),
 	canvasShot('canvas-ai-agent-tools', EXAMPLES.agent),
-	canvasShot('canvas-campaign-place', EXAMPLES.campaign.place),
-	canvasShot('canvas-campaign-record', EXAMPLES.campaign.record),
-	canvasShot('canvas-campaign-sweep', EXAMPLES.campaign.sweep),
-	canvasShot('canvas-campaign-report', EXAMPLES.campaign.report),
+	canvasShot('canvas-campaign-from-spreadsheet', EXAMPLES.campaign),
+	{
+		// A small list uploaded through the campaign's form, its results in: the status page.
+		name: 'campaign-status-page',
+		take: async ({ page, baseUrl, env }) => {
+			// Call at any hour for the picture (the example calls 08:00-17:00 Vietnam time).
+			const campaign = example(env, EXAMPLES.campaign);
+			const stored = await env.client!.api<{ name: string; nodes: Array<Record<string, unknown>>; connections: unknown; settings: unknown }>('GET', `/api/v1/workflows/${campaign.id}`);
+			const call = stored.nodes.find((node) => node.name === 'Call')!;
+			Object.assign(call.parameters as object, { callingHoursStart: '00:00', callingHoursEnd: '24:00' });
+			await env.client!.deactivateWorkflow(campaign.id);
+			await env.client!.api('PUT', `/api/v1/workflows/${campaign.id}`, { name: stored.name, nodes: stored.nodes, connections: stored.connections, settings: stored.settings });
+			await env.client!.activateWorkflow(campaign.id);
+			await poll(async () => ((await fetch(`${baseUrl}/form/esms-campaign`)).status === 200 ? true : undefined), { timeoutMs: 15_000, what: 'the campaign form' });
+			const phones = ['0912345671', '912345672', '+84 912 345 680', '0912345681', '12345', '0912345671'];
+			const csv = `phone,name\n${phones.map((phone, i) => `${phone},Khách ${i + 1}`).join('\n')}\n`;
+			await submitForm(`${baseUrl}/form/esms-campaign`, ['khuyen-mai-12', { name: 'khach-hang.csv', type: 'text/csv', content: csv }, 'phone', '1001', 'Not advertising (order confirmation, existing debt)']);
+			const statusUrl = `${baseUrl}/webhook/esms-campaign-status`;
+			await poll(async () => (/Waiting for a result \/ Chờ kết quả<\/th><td[^>]*>0</.test(await (await fetch(statusUrl)).text()) ? true : undefined), {
+				timeoutMs: 60_000,
+				what: 'the campaign results on the status page',
+			});
+			await page.setViewportSize({ width: 900, height: 1000 });
+			await page.goto(statusUrl);
+			await settle(page);
+			await save(page, 'campaign-status-page');
+		},
+	},
 	{
 		name: 'node-make-call',
 		take: async ({ page, baseUrl, scratch }) => {
@@ -190,7 +215,7 @@ const SHOTS: Shot[] = [
 			const name = page.getByTestId('node-creator-item-name').getByText('eSMS Voice', { exact: true });
 			await creator.getByTestId('item-iterator-item').filter({ has: name }).first().click();
 			await creator.getByText('Node details', { exact: true }).waitFor({ state: 'visible' });
-			await creator.getByText('Actions (7)', { exact: true }).click();
+			await creator.getByText('Actions (8)', { exact: true }).click();
 			await creator.getByText('Make a paid call that plays a recording', { exact: true }).waitFor({ state: 'visible' });
 			await settle(page);
 			const box = await creator.boundingBox();

@@ -2,8 +2,11 @@
 // n8n's own Extract From File reads with), and the n8n Form as a browser submits it — multipart
 // POST, then the waiting page's status polls, the ending page, and its POST that lets the workflow
 // go on (form-trigger.handlebars and form-trigger-completion.handlebars do exactly this).
+import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
+
+import { chromium } from 'playwright-core';
 
 import { resolveRuntime } from './runtime';
 import { poll } from './util';
@@ -83,4 +86,30 @@ export function pageText(html: string): string {
 		.replace(/&#39;/g, "'")
 		.replace(/\s+/g, ' ')
 		.trim();
+}
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * One campaign's table on the status page as headless Chromium renders it (label's English part →
+ * value), and whether its progress bar was drawn.
+ */
+export async function renderedStatusSection(url: string, campaign: string): Promise<{ rows: Record<string, string>; barParts: number }> {
+	if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: run bash scripts/ensure-chromium.sh (or set CHROMIUM_PATH)`);
+	const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+	try {
+		const page = await browser.newPage({ viewport: { width: 900, height: 1000 } });
+		await page.goto(url, { waitUntil: 'load' });
+		const section = page.locator(`section[data-campaign="${campaign}"]`);
+		// innerText: the text as laid out on screen (tsconfig has no DOM types, hence the shape).
+		type Cell = { innerText: string } | null;
+		type TableRow = { querySelector(selector: string): Cell };
+		const pairs = await section
+			.locator('tr')
+			.evaluateAll((rows) => (rows as unknown as TableRow[]).map((row) => [row.querySelector('th')?.innerText ?? '', row.querySelector('td')?.innerText ?? '']));
+		const barParts = await section.locator('svg rect').count();
+		return { rows: Object.fromEntries(pairs.map(([label, value]) => [label.split(' / ')[0].trim(), value.trim()])), barParts };
+	} finally {
+		await browser.close();
+	}
 }

@@ -1,5 +1,5 @@
 import { deliveryKey, parseEsmsCallback } from '../../nodes/shared/callback';
-import { RequestPacer } from '../../nodes/EsmsVoice/transport/pacer';
+import { ACCOUNT_PACER_IDLE_MS, RequestPacer } from '../../nodes/EsmsVoice/transport/pacer';
 import { OTP_ID_PATTERN } from '../../nodes/shared/wire';
 import { statusKind } from '../../nodes/EsmsVoice/actions/call/getStatus.operation';
 
@@ -35,6 +35,38 @@ describe('RequestPacer', () => {
 		now += 1200;
 		pacer.limited();
 		expect(pacer.currentPace).toBe(1);
+	});
+
+	describe('one pacer per account and ceiling across runs (a campaign placed in batches)', () => {
+		test('the next run for the same account continues at the pace eSMS accepted, counting what is still in its window', () => {
+			const clock = { now: 50_000 };
+			const first = RequestPacer.forAccount('account-a', 0, () => clock.now);
+			acceptMany(first, clock, 20, clock.now, 10);
+			first.limited();
+			expect(first.currentPace).toBe(20);
+			clock.now += 300;
+			const next = RequestPacer.forAccount('account-a', 0, () => clock.now);
+			expect(next).toBe(first);
+			expect(next.currentPace).toBe(20);
+			// A 160 now still sees the earlier run's accepted requests in the window: no cut to 1.
+			next.limited();
+			expect(next.currentPace).toBe(20);
+		});
+
+		test('another account, or another ceiling, has its own pacer', () => {
+			const clock = { now: 50_000 };
+			const a = RequestPacer.forAccount('account-b', 0, () => clock.now);
+			expect(RequestPacer.forAccount('account-c', 0, () => clock.now)).not.toBe(a);
+			expect(RequestPacer.forAccount('account-b', 5, () => clock.now)).not.toBe(a);
+			expect(RequestPacer.forAccount('account-b', 0, () => clock.now)).toBe(a);
+		});
+
+		test(`forgotten after ${ACCOUNT_PACER_IDLE_MS / 60_000} minutes unused`, () => {
+			const clock = { now: 50_000 };
+			const a = RequestPacer.forAccount('account-d', 0, () => clock.now);
+			clock.now += ACCOUNT_PACER_IDLE_MS + 1;
+			expect(RequestPacer.forAccount('account-d', 0, () => clock.now)).not.toBe(a);
+		});
 	});
 
 	test('a ceiling is never exceeded, and never lowered below 1 request/s', () => {

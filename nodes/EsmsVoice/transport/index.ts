@@ -3,6 +3,8 @@
  * `authenticate`), retries transport faults when that cannot place a second call, and turns
  * every failure into an error that never carries the keys or the request URL.
  */
+import { createHash } from 'node:crypto';
+
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
@@ -258,6 +260,11 @@ export function isSuccess(answer: EsmsAnswer): boolean {
 	return answer.code === CODE_SUCCESS;
 }
 
+/** An opaque key for an account: a hash, so no key is kept in memory beside the credential. */
+function accountKey(apiKey: string, host: string): string {
+	return createHash('sha256').update(`${host}\n${apiKey}`).digest('base64url');
+}
+
 export async function loadTransportSettings(
 	this: IExecuteFunctions,
 	overrides: { timeoutMs: number; retries: number; retryDelayMs: number; callsPerSecond: number; rateLimitRetries: number },
@@ -271,7 +278,8 @@ export async function loadTransportSettings(
 		timeoutMs: overrides.timeoutMs,
 		retries: overrides.retries,
 		retryDelayMs: overrides.retryDelayMs,
-		pacer: new RequestPacer(overrides.callsPerSecond),
+		// Per account and host, so that runs in a loop share what eSMS accepted (never the key itself).
+		pacer: RequestPacer.forAccount(accountKey(String(credentials.apiKey ?? ''), custom ? String(credentials.voiceBaseUrl ?? '') : ''), overrides.callsPerSecond),
 		rateLimitRetries: overrides.rateLimitRetries,
 		rateLimitDelayMs: RATE_LIMIT_DELAY_MS,
 	};

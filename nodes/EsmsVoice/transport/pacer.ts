@@ -31,6 +31,16 @@ const PROBE_PAUSE_MS = 10_000;
 /** A 160 with fewer accepted in the window than this share of the best means eSMS accepts less now. */
 const SHRINK_SHARE = 0.9;
 
+/**
+ * eSMS limits an account, not a node run: a loop that places a campaign in batches, or two
+ * workflows on one account, run the node many times. Runs within this process share one pacer
+ * per account and ceiling for as long as it is in use (and a while after), so a batch starts at
+ * the pace the last one ended with, counting the requests still in eSMS's window.
+ */
+const accountPacers = new Map<string, { pacer: RequestPacer; usedAt: number }>();
+/** How long an account's pacer is kept after its last use. */
+export const ACCOUNT_PACER_IDLE_MS = 10 * 60_000;
+
 export class RequestPacer {
 	private pace: number;
 
@@ -61,6 +71,20 @@ export class RequestPacer {
 	) {
 		this.ceiling = perSecond > 0 ? perSecond : Infinity;
 		this.pace = this.ceiling;
+	}
+
+	/** The pacer of one account (and ceiling), shared by the runs of this process. */
+	static forAccount(account: string, perSecond: number, clock: () => number = Date.now): RequestPacer {
+		const key = `${perSecond}:${account}`;
+		const now = clock();
+		for (const [name, entry] of accountPacers) if (now - entry.usedAt > ACCOUNT_PACER_IDLE_MS) accountPacers.delete(name);
+		let entry = accountPacers.get(key);
+		if (!entry) {
+			entry = { pacer: new RequestPacer(perSecond, clock), usedAt: now };
+			accountPacers.set(key, entry);
+		}
+		entry.usedAt = now;
+		return entry.pacer;
 	}
 
 	/** Requests per second now (Infinity = unpaced). */
