@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 
 import { EsmsSimulator, DEFAULT_API_KEY, DEFAULT_SECRET_KEY } from '../simulator/src';
 import { DataTables } from '../e2e/lib/campaign';
-import { submitForm, xlsxFile } from '../e2e/lib/campaign-form';
+import { submitForm, XLSX_TYPE, xlsxFile } from '../e2e/lib/campaign-form';
 import { exampleNode, loadExample } from '../e2e/lib/examples';
 import { startInstance } from '../e2e/lib/shared';
 import { poll } from '../e2e/lib/util';
@@ -19,7 +19,6 @@ import { CREDENTIAL_TYPE } from '../e2e/lib/workflows';
 import type { Row } from './engine-bench';
 
 const MAKE_CALL = 'MakeCallRecord_V2';
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 
 const progress = (line: string): void => console.log(`[bench] spreadsheet campaign: ${line}`);

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 
 import { EsmsSimulator, DEFAULT_API_KEY, DEFAULT_SECRET_KEY } from '../simulator/src';
 import { DataTables, type ColumnType, type Row } from './lib/campaign';
-import { pageText, renderedStatusSection, submitForm, xlsxFile } from './lib/campaign-form';
+import { pageText, renderedStatusSection, submitForm, XLSX_TYPE, xlsxFile } from './lib/campaign-form';
 import { exampleNode, loadExample } from './lib/examples';
 import { N8nClient, type Execution, type WorkflowJson } from './lib/n8n-client';
 import { startN8n, type N8nHandle } from './lib/n8n-process';
@@ -36,7 +36,6 @@ const PURPOSE = {
 	advertising: 'Advertising (one call per number per 24 hours)',
 	optOuts: 'Opt-out list (never call these numbers)',
 };
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const FINAL = ['answered', 'noAnswer', 'failed', 'skipped', 'bad', 'stopped'];
 const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 
@@ -81,6 +80,14 @@ describe('the one-import campaign from a spreadsheet (real n8n)', () => {
 		next.n8nVersion = handle.n8nVersion;
 		next.apiKey = client?.apiKey;
 		client = next;
+	}
+
+	/** n8n started again on the same user folder, port and broker port (after `stop`), signed in, serving the form. */
+	async function startAgain(port: number, brokerPort: number, extraEnv: Record<string, string> = {}): Promise<void> {
+		await start(port, brokerPort, extraEnv);
+		await client.login(E2E_OWNER.email, E2E_OWNER.password);
+		tables = await DataTables.connect(client);
+		await served();
 	}
 
 	const formUrl = (): string => `${handle!.baseUrl}/form/esms-campaign`;
@@ -232,10 +239,7 @@ describe('the one-import campaign from a spreadsheet (real n8n)', () => {
 		});
 		const lost = sim.summary().callbacks.neverDelivered;
 		expect(lost).toBeGreaterThan(0);
-		await start(port, brokerPort);
-		await client.login(E2E_OWNER.email, E2E_OWNER.password);
-		tables = await DataTables.connect(client);
-		await served();
+		await startAgain(port, brokerPort);
 		await runScheduleOnce();
 
 		const ledger = await resultsOf('tet');
@@ -289,10 +293,7 @@ describe('the one-import campaign from a spreadsheet (real n8n)', () => {
 	test('a full ledger (the Data table size cap reached): nobody is called, the execution says why', async () => {
 		const { port, brokerPort } = handle!;
 		await handle!.stop();
-		await start(port, brokerPort, { N8N_DATA_TABLES_MAX_SIZE_BYTES: '1' });
-		await client.login(E2E_OWNER.email, E2E_OWNER.password);
-		tables = await DataTables.connect(client);
-		await served();
+		await startAgain(port, brokerPort, { N8N_DATA_TABLES_MAX_SIZE_BYTES: '1' });
 		try {
 			const before = sim.requestsTo(MAKE_CALL).length;
 			const rowsBefore = (await rows('ledger')).length;
@@ -306,10 +307,7 @@ describe('the one-import campaign from a spreadsheet (real n8n)', () => {
 			expect((await rows('ledger')).length).toBe(rowsBefore);
 		} finally {
 			await handle!.stop();
-			await start(port, brokerPort);
-			await client.login(E2E_OWNER.email, E2E_OWNER.password);
-			tables = await DataTables.connect(client);
-			await served();
+			await startAgain(port, brokerPort);
 		}
 	}, 180_000);
 

@@ -16,6 +16,8 @@ interface SheetJs {
 	write(book: unknown, options: { type: 'buffer'; bookType: 'xlsx' }): Buffer;
 }
 
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
 /** An XLSX file with a header row; numbers stay numeric cells, as Excel stores typed phone numbers. */
 export function xlsxFile(header: string[], rows: unknown[][]): Buffer {
 	// n8n 2.x ships SheetJS as @e965/xlsx, n8n 1.x as xlsx.

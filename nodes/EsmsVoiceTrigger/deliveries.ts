@@ -131,6 +131,11 @@ function storedSlots(value: unknown, now: number, ttlMs: number): Array<[number,
 		.map(([key, expires]): [number, string] => [Math.floor(((expires as number) - ttlMs) / SLOT_MS), deliveryToken(key)]);
 }
 
+/** The slots of a record (stored or carried) that are still within the time to remember. */
+function liveSlots(value: unknown, now: number, ttlMs: number): Array<[number, string]> {
+	return storedSlots(value, now, ttlMs).filter(([slot]) => !slotExpired(slot, now, ttlMs));
+}
+
 /** The item field that carries the record from the webhook to the execution (removed there). */
 export const CARRIED_RECORD_FIELD = '__esmsDeliveries';
 
@@ -151,7 +156,7 @@ export class DeliveryLog {
 		let ledger = ledgers.get(scope);
 		if (!ledger) ledgers.set(scope, (ledger = new Ledger()));
 		this.ledger = ledger;
-		this.stored = storedSlots(staticData.deliveries, now, ttlMs).filter(([slot]) => !slotExpired(slot, now, ttlMs));
+		this.stored = liveSlots(staticData.deliveries, now, ttlMs);
 		for (const [slot, text] of this.stored) ledger.merge(slot, text);
 		this.storedCount = this.stored.reduce((n, [, text]) => n + text.length / TOKEN_LENGTH, 0);
 		ledger.prune(now, ttlMs);
@@ -164,9 +169,7 @@ export class DeliveryLog {
 
 	/** Adds a record that travelled with an item (what the receiving process knew). */
 	mergeCarried(value: unknown): void {
-		for (const [slot, text] of storedSlots(value, this.now, this.ttlMs)) {
-			if (!slotExpired(slot, this.now, this.ttlMs)) this.ledger.merge(slot, text);
-		}
+		for (const [slot, text] of liveSlots(value, this.now, this.ttlMs)) this.ledger.merge(slot, text);
 		this.ledger.prune(this.now, this.ttlMs);
 	}
 

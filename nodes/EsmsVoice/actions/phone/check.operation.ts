@@ -54,8 +54,9 @@ export async function checkPhoneNumbers(this: IExecuteFunctions): Promise<INodeE
 		if (isBlank(input)) check.problem = PHONE_PROBLEMS.empty;
 		else if (!phone) check.problem = PHONE_PROBLEMS.notAPhone;
 		else if (firstItemOf.has(phone)) {
-			check.problem = PHONE_PROBLEMS.repeated(firstItemOf.get(phone)!);
-			check.sameAsItem = firstItemOf.get(phone)!;
+			const firstItem = firstItemOf.get(phone)!;
+			check.problem = PHONE_PROBLEMS.repeated(firstItem);
+			check.sameAsItem = firstItem;
 		} else {
 			firstItemOf.set(phone, i + 1);
 			check.valid = true;
