@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark, one run, printed as tables (and written to bench/results.md).
- * Usage: npm run bench [-- --only bulk,overhead,intake,ratelimit,campaign,spreadsheet,package] [--items N] [--callbacks N]
+ * Usage: npm run bench [-- --only bulk,overhead,intake,ratelimit,campaign,spreadsheet,ledger,package] [--items N] [--callbacks N]
  *   [--campaigns 1000@5,2000@20,5000@100] (calls@limit; default: those three)
  * With --only, the sections measured replace those of the same title in results.md; the others stay.
  */
@@ -11,11 +11,12 @@ import * as path from 'node:path';
 import { CAMPAIGNS, benchCampaigns } from './campaign-bench';
 import { benchBulk, benchOverhead, type Row } from './engine-bench';
 import { benchIntake } from './intake-bench';
+import { benchLedgerSize } from './ledger-size-bench';
 import { benchPackage } from './package-bench';
 import { benchRateLimit } from './rate-limit-bench';
 import { benchSpreadsheetCampaign } from './spreadsheet-bench';
 
-const ALL = ['bulk', 'overhead', 'intake', 'ratelimit', 'campaign', 'spreadsheet', 'package'];
+const ALL = ['bulk', 'overhead', 'intake', 'ratelimit', 'campaign', 'spreadsheet', 'ledger', 'package'];
 
 /** results.md split at its "### " titles: the preamble, then [title, text] in order. */
 function sectionsOf(text: string): { preamble: string; sections: Array<[string, string]> } {
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
 			await benchSpreadsheetCampaign(1000, 20, 10_000),
 		);
 	}
+	if (only.includes('ledger')) add('Ledger size: a finished call\'s row in a Data table, as n8n counts it against its cap', await benchLedgerSize());
 	if (only.includes('package')) add('Package', benchPackage());
 	const file = path.join(__dirname, 'results.md');
 	if (ALL.every((name) => only.includes(name)) || !fs.existsSync(file)) {

@@ -11,33 +11,26 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { EsmsSimulator, DEFAULT_API_KEY, DEFAULT_SECRET_KEY } from '../simulator/src';
-import { DataTables, type ColumnType, type Row } from './lib/campaign';
-import { pageText, renderedStatusSection, submitForm, XLSX_TYPE, xlsxFile } from './lib/campaign-form';
+import { DataTables, DO_NOT_CALL_COLUMNS, LEDGER_COLUMNS, type Row } from './lib/campaign';
+import { pageText, renderedStatusSection, statusSection, submitForm, XLSX_TYPE, xlsxFile } from './lib/campaign-form';
+import { callingWindow, callsMatchingLedger, PublishedCampaign, stopCampaign } from './lib/campaign-workflow';
 import { exampleNode, loadExample } from './lib/examples';
-import { N8nClient, type Execution, type WorkflowJson } from './lib/n8n-client';
+import { N8nClient, type WorkflowJson } from './lib/n8n-client';
 import { startN8n, type N8nHandle } from './lib/n8n-process';
 import { E2E_OWNER, packageDir } from './lib/shared';
-import { poll, vietnamClock } from './lib/util';
+import { poll } from './lib/util';
 import { CREDENTIAL_TYPE } from './lib/workflows';
 
 const FILE = 'campaign-from-spreadsheet.json';
 const MAKE_CALL = 'MakeCallRecord_V2';
+const MAKE_TEMPLATE_CALL = 'MakeCallTemplate_V2';
 const LEDGER = 'esms_campaign_calls';
 const DO_NOT_CALL = 'esms_do_not_call';
-/** The ledger's and the do-not-call table's columns, as the docs tell an n8n 1.x user to create them. */
-const LEDGER_COLUMNS: Array<[string, ColumnType]> = [
-	['campaign', 'string'], ['row', 'number'], ['phone', 'string'], ['status', 'string'], ['reason', 'string'],
-	['recordingId', 'string'], ['requestId', 'string'], ['referenceId', 'string'], ['keyPressed', 'string'],
-	['durationSeconds', 'number'], ['price', 'number'], ['queuedAt', 'date'], ['dueAt', 'date'],
-	['placedAt', 'date'], ['resultAt', 'date'], ['resultSource', 'string'],
-];
-const DO_NOT_CALL_COLUMNS: Array<[string, ColumnType]> = [['phone', 'string'], ['addedAt', 'date'], ['source', 'string'], ['referenceId', 'string']];
 const PURPOSE = {
 	advertising: 'Advertising (one call per number per 24 hours)',
 	optOuts: 'Opt-out list (never call these numbers)',
 };
 const FINAL = ['answered', 'noAnswer', 'failed', 'skipped', 'bad', 'stopped'];
-const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 
 /** 0912 000 001 … as the national form; the simulator's outcome follows the last digit (0 no answer, 2 key 2, 9 failed, else key 1). */
 const national = (i: number): string => `0912${String(i).padStart(6, '0')}`;
@@ -68,6 +61,7 @@ describe('the one-import campaign from a spreadsheet (real n8n)', () => {
 	let tables: DataTables;
 	let workflow: WorkflowJson;
 	let workflowId = '';
+	let published: PublishedCampaign;
 	const tableIds = { ledger: '', doNotCall: '' };
 
 	async function start(port?: number, brokerPort?: number, extraEnv: Record<string, string> = {}): Promise<void> {
@@ -87,7 +81,7 @@ describe('the one-import campaign from a spreadsheet (real n8n)', () => {
 		await start(port, brokerPort, extraEnv);
 		await client.login(E2E_OWNER.email, E2E_OWNER.password);
 		tables = await DataTables.connect(client);
-		await served();
+		await published.served();
 	}
 
 	const formUrl = (): string => `${handle!.baseUrl}/form/esms-campaign`;
@@ -95,7 +89,7 @@ describe('the one-import campaign from a spreadsheet (real n8n)', () => {
 
 	async function upload(campaign: string, file: Buffer | string, purpose = PURPOSE.advertising, name = 'customers.xlsx'): Promise<string> {
 		const type = name.endsWith('.csv') ? 'text/csv' : XLSX_TYPE;
-		const { endingPage } = await submitForm(formUrl(), [campaign, { name, type, content: file }, 'Phone', '1001', purpose]);
+		const { endingPage } = await submitForm(formUrl(), [campaign, { name, type, content: file }, 'Phone', '1001', '', '', purpose]);
 		return pageText(endingPage);
 	}
 
@@ -116,57 +110,6 @@ describe('the one-import campaign from a spreadsheet (real n8n)', () => {
 		);
 	}
 
-	/** Every execution of the workflow finished (none running or waiting). */
-	async function settled(timeoutMs = 120_000): Promise<Execution[]> {
-		return await poll(
-			async () => {
-				const list = await client.listExecutions(workflowId);
-				return list.every((e) => ['success', 'error', 'crashed', 'canceled'].includes(e.status)) ? list : undefined;
-			},
-			{ timeoutMs, intervalMs: 500, what: 'every execution of the campaign workflow to finish' },
-		);
-	}
-
-	/** Resolves once n8n serves the form (publishing finishes a moment after its answer). */
-	async function served(): Promise<void> {
-		await poll(async () => ((await fetch(formUrl())).status === 200 ? true : undefined), { timeoutMs: 15_000, intervalMs: 200, what: 'the form' });
-	}
-
-	/** Replaces the workflow's nodes (as a user editing it would) and publishes it again. */
-	async function edit(change: (wf: WorkflowJson) => void): Promise<void> {
-		change(workflow);
-		await client.deactivateWorkflow(workflowId);
-		await client.api('PUT', `/api/v1/workflows/${workflowId}`, { name: workflow.name, nodes: workflow.nodes, connections: workflow.connections, settings: workflow.settings ?? {} });
-		await client.activateWorkflow(workflowId);
-		await served();
-	}
-
-	/** The Call node's calling days: every day (the test runs at any hour), or none today. */
-	function callingWindow(open: boolean): (wf: WorkflowJson) => void {
-		return (wf) => {
-			const today = DAYS[vietnamClock(Date.now()).getUTCDay()];
-			Object.assign(exampleNode(wf, 'Call').parameters as object, open
-				? { callingHoursStart: '00:00', callingHoursEnd: '24:00', callingDays: DAYS }
-				: { callingHoursStart: '08:00', callingHoursEnd: '17:00', callingDays: DAYS.filter((day) => day !== today) });
-		};
-	}
-
-	/** Runs the workflow's schedule once (place due rows, sweep): a cron a few seconds ahead. */
-	async function runScheduleOnce(): Promise<void> {
-		const known = (await client.listExecutions(workflowId)).map((e) => e.id);
-		const d = vietnamClock(Date.now() + 5000);
-		await edit((wf) => {
-			(exampleNode(wf, 'Every 5 minutes').parameters as Record<string, unknown>).rule = {
-				interval: [{ field: 'cronExpression', expression: `${d.getUTCSeconds()} ${d.getUTCMinutes()} ${d.getUTCHours()} ${d.getUTCDate()} ${d.getUTCMonth() + 1} *` }],
-			};
-		});
-		await poll(async () => ((await client.listExecutions(workflowId)).some((e) => !known.includes(e.id)) ? true : undefined), {
-			timeoutMs: 30_000,
-			what: 'the scheduled execution',
-		});
-		await settled();
-	}
-
 	beforeAll(async () => {
 		await sim.start();
 		await start();
@@ -181,6 +124,7 @@ describe('the one-import campaign from a spreadsheet (real n8n)', () => {
 			restBaseUrl: sim.restBaseUrl,
 		});
 		workflow = loadExample(FILE, credential, handle!.baseUrl);
+		published = new PublishedCampaign(() => client, workflow, formUrl);
 		// Sweep at once rather than 10 minutes after a call was due.
 		const sweepFilters = (exampleNode(workflow, 'Rows still placed').parameters as { filters: { conditions: Array<{ keyValue: string }> } }).filters;
 		expect(sweepFilters.conditions[1].keyValue).toBe('={{ $now.minus({ minutes: 10 }).toISO() }}');
@@ -195,9 +139,7 @@ describe('the one-import campaign from a spreadsheet (real n8n)', () => {
 			settings.jsonOutput = JSON.stringify({ ...JSON.parse(settings.jsonOutput), ledgerTableId: tableIds.ledger, doNotCallTableId: tableIds.doNotCall });
 			for (const name of ['Ledger table', 'Do-not-call table']) exampleNode(workflow, name).disabled = true;
 		}
-		workflowId = (await client.createWorkflow(workflow)).id;
-		await client.activateWorkflow(workflowId);
-		await served();
+		workflowId = await published.publish();
 	}, 180_000);
 
 	afterAll(async () => {
@@ -211,7 +153,7 @@ describe('the one-import campaign from a spreadsheet (real n8n)', () => {
 		expect(optOutPage).toContain('1 numbers will never be called by a campaign (1 rows were not phone numbers)');
 		const earlier = xlsxFile(['Phone', 'Name'], EARLIER.map((phone, i) => [Number(phone.slice(1)), `Khach ${i}`]));
 		expect(await upload('earlier', earlier)).toContain('20 rows read: 20 to call');
-		await settled();
+		await published.settled();
 		await resultsOf('earlier');
 		const earlierRows = await campaignRows('earlier');
 		expect(earlierRows.map((r) => r.status).sort()).toEqual(EARLIER.map((phone) => expectedStatus(phone)).sort());
@@ -240,20 +182,12 @@ describe('the one-import campaign from a spreadsheet (real n8n)', () => {
 		const lost = sim.summary().callbacks.neverDelivered;
 		expect(lost).toBeGreaterThan(0);
 		await startAgain(port, brokerPort);
-		await runScheduleOnce();
+		await published.runScheduleOnce();
 
 		const ledger = await resultsOf('tet');
 		expect(ledger).toHaveLength(500);
-		const tetCalls = sim.placedCalls().filter((call) => ledger.some((r) => r.referenceId === call.referenceId));
+		const tetCalls = callsMatchingLedger(sim, ledger);
 		expect(tetCalls).toHaveLength(459);
-		// Nobody called twice, over both campaigns so far.
-		const called = sim.requestsTo(MAKE_CALL).map((r) => r.query.Phone);
-		expect(new Set(called).size).toBe(called.length);
-		for (const call of tetCalls) {
-			const row = ledger.find((r) => r.referenceId === call.referenceId)!;
-			const status = call.outcome.callStatus === 'ANSWERED' ? 'answered' : call.outcome.callStatus === 'NO ANSWER' ? 'noAnswer' : 'failed';
-			expect([row.phone, row.status, row.keyPressed || '']).toEqual([call.normalizedPhone, status, call.outcome.ivr]);
-		}
 		expect(ledger.filter((r) => r.status === 'bad').map((r) => r.reason).sort()).toEqual(
 			[...Array(10).fill('not a Vietnamese phone number'), ...Array.from({ length: 10 }, (_, i) => `same number as row ${rowOf(PHONES[300 + i])}`)].sort(),
 		);
@@ -299,7 +233,7 @@ describe('the one-import campaign from a spreadsheet (real n8n)', () => {
 			const rowsBefore = (await rows('ledger')).length;
 			const known = (await client.listExecutions(workflowId)).map((e) => e.id);
 			await expect(upload('full', xlsxFile(['Phone'], [[912000777], [912000778]]))).rejects.toThrow('the form execution ended "error" before its ending page');
-			const [failed] = (await settled()).filter((e) => !known.includes(e.id));
+			const [failed] = (await published.settled()).filter((e) => !known.includes(e.id));
 			const run = await client.getExecution(failed.id, true);
 			expect(run.data?.resultData.lastNodeExecuted).toMatch(/^Write ledger rows/);
 			expect(run.data?.resultData.error?.message).toMatch(/size limit/i);
@@ -320,14 +254,60 @@ describe('the one-import campaign from a spreadsheet (real n8n)', () => {
 
 		const fresh = [national(900001), national(900002)];
 		const later = xlsxFile(['Phone'], [...PRESS_9, EARLIER[5], ...fresh].map((phone) => [Number(phone.slice(1))]));
-		const page = await submitForm(formUrl(), ['reminders', { name: 'later.xlsx', type: XLSX_TYPE, content: later }, '', '1001', 'Not advertising (order confirmation, existing debt)']);
+		const page = await submitForm(formUrl(), ['reminders', { name: 'later.xlsx', type: XLSX_TYPE, content: later }, '', '1001', '', '', 'Not advertising (order confirmation, existing debt)']);
 		expect(pageText(page.endingPage)).toContain('6 rows read: 3 to call, 3 skipped (3 on the do-not-call list), 0 rejected.');
 		await resultsOf('reminders');
 		expect(sim.requestsTo(MAKE_CALL).slice(before).map((r) => r.query.Phone).sort()).toEqual([EARLIER[5], ...fresh].sort());
 	}, 240_000);
 
+	test('text to speech: a template with its variables from two columns; queued rows of both kinds placed in one run, each by its own endpoint', async () => {
+		const before = { record: sim.requestsTo(MAKE_CALL).length, template: sim.requestsTo(MAKE_TEMPLATE_CALL).length };
+		const tts = [national(960001), national(960002), national(960003)];
+		const csv = `Phone,Name,Amount\n${tts[0]},Nguyễn Văn An,150000\n${tts[1]},Trần Thị Bình,20000\n${national(960004)},Lê Văn Cường,\n${tts[2]},Phạm Thu Dung,1000\n`;
+		const page = await submitForm(formUrl(), ['nhac-no', { name: 'cong-no.csv', type: 'text/csv', content: csv }, '', '', '2001', 'name, AMOUNT', 'Not advertising (order confirmation, existing debt)']);
+		expect(pageText(page.endingPage)).toContain('4 rows read: 3 to call, 0 skipped, 1 rejected (1 no value in column "AMOUNT").');
+		const ledger = await resultsOf('nhac-no');
+		const sent = sim.requestsTo(MAKE_TEMPLATE_CALL).slice(before.template);
+		expect(sent.map((r) => [r.query.Phone, r.query.TemplateId, r.query.VariableListStr]).sort()).toEqual([
+			[tts[0], '2001', 'Nguyễn Văn An||150000'],
+			[tts[1], '2001', 'Trần Thị Bình||20000'],
+			[tts[2], '2001', 'Phạm Thu Dung||1000'],
+		]);
+		expect(sim.requestsTo(MAKE_CALL).length).toBe(before.record);
+		expect(ledger.map((r) => [r.row, r.phone, r.status, r.templateId, r.variables, r.reason]).sort((a, b) => Number(a[0]) - Number(b[0]))).toEqual([
+			[2, tts[0], expectedStatus(tts[0]), '2001', '["Nguyễn Văn An","150000"]', ''],
+			[3, tts[1], expectedStatus(tts[1]), '2001', '["Trần Thị Bình","20000"]', ''],
+			[4, national(960004), 'bad', '2001', '[]', 'no value in column "AMOUNT"'],
+			[5, tts[2], expectedStatus(tts[2]), '2001', '["Phạm Thu Dung","1000"]', ''],
+		]);
+
+		// A recording and a template in one form: every row rejected, nobody called.
+		const both = await submitForm(formUrl(), ['both', { name: 'both.csv', type: 'text/csv', content: `Phone\n${national(960005)}\n` }, '', '1001', '2001', '', 'Not advertising (order confirmation, existing debt)']);
+		expect(pageText(both.endingPage)).toContain('1 rows read: 0 to call, 0 skipped, 1 rejected (1 both a recording ID and a template ID in the form).');
+
+		// Rows of both kinds waiting in the ledger, interleaved (as two campaigns queued for the
+		// morning leave them): the schedule places each by its own endpoint, once.
+		const due = new Date(Date.now() - 60_000).toISOString();
+		const waiting = [national(970001), national(970002), national(970003), national(970004)];
+		const ledgerId = tableIds.ledger || ((await tables.idOf(LEDGER)) ?? '');
+		await tables.insert(ledgerId, waiting.map((phone, i) => ({
+			campaign: 'morning', row: i + 2, phone, status: 'queued', reason: '', requestId: `c-morning-${phone}`, queuedAt: due, dueAt: due,
+			...(i % 2 === 0 ? { recordingId: '1002' } : { recordingId: '', templateId: '2002', variables: JSON.stringify([`Khách ${i}`]) }),
+		})));
+		await published.runScheduleOnce();
+		const morning = await resultsOf('morning');
+		expect(sim.requestsTo(MAKE_CALL).slice(before.record).map((r) => [r.query.Phone, r.query.TemplateId, r.query.RequestId])).toEqual(
+			[waiting[0], waiting[2]].map((phone) => [phone, '1002', `c-morning-${phone}`]),
+		);
+		expect(sim.requestsTo(MAKE_TEMPLATE_CALL).slice(before.template + 3).map((r) => [r.query.Phone, r.query.TemplateId, r.query.VariableListStr])).toEqual([
+			[waiting[1], '2002', 'Khách 1'],
+			[waiting[3], '2002', 'Khách 3'],
+		]);
+		expect(morning.map((r) => [r.phone, r.status]).sort()).toEqual(waiting.map((phone) => [phone, expectedStatus(phone)]));
+	}, 240_000);
+
 	test('a campaign uploaded outside calling hours waits in the ledger; stopped before the window opens, it rings nobody', async () => {
-		await edit(callingWindow(false));
+		await published.edit(callingWindow(false));
 		const night = [national(950001), national(950002), national(950003)];
 		const before = sim.requestsTo(MAKE_CALL).length;
 		expect(await upload('night', xlsxFile(['Phone'], night.map((phone) => [Number(phone.slice(1))])))).toContain('3 rows read: 3 to call');
@@ -336,16 +316,10 @@ describe('the one-import campaign from a spreadsheet (real n8n)', () => {
 			return list.length === 3 && list.every((r) => r.status === 'queued' && new Date(String(r.dueAt)).getTime() > Date.now()) ? list : undefined;
 		}, { timeoutMs: 60_000, what: 'the night rows queued for the next opening' });
 		expect(waiting).toHaveLength(3);
-		const stopped = await fetch(`${handle!.baseUrl}/webhook/esms-campaign-stop`, {
-			method: 'POST',
-			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-			body: 'campaign=night',
-		});
-		expect(stopped.status).toBe(200);
-		expect(statusSection(await stopped.text(), 'night').Stopped).toBe('3');
+		expect((await stopCampaign(`${handle!.baseUrl}/webhook/esms-campaign-stop`, 'night')).Stopped).toBe('3');
 		// The window opens: the schedule finds nothing to call.
-		await edit(callingWindow(true));
-		await runScheduleOnce();
+		await published.edit(callingWindow(true));
+		await published.runScheduleOnce();
 		expect(sim.requestsTo(MAKE_CALL).length).toBe(before);
 		expect((await campaignRows('night')).map((r) => [r.status, String(r.reason).replace(/\d{4}-\d\d-\d\d \d\d:\d\d/, '<time>')])).toEqual(
 			night.map(() => ['stopped', 'stopped at <time> (Vietnam time)']),
@@ -364,14 +338,6 @@ function rowOf(phone: string): number {
 	const index = PHONES.indexOf(phone);
 	const notPhonesBefore = NOT_PHONES.filter((_, i) => 50 + i * 40 <= index + i).length;
 	return index + notPhonesBefore + 2;
-}
-
-/** One campaign's table on the status page: label (English part) → value. */
-function statusSection(html: string, campaign: string): Record<string, string> {
-	const start = html.indexOf(`<section data-campaign="${campaign}">`);
-	if (start < 0) throw new Error(`the status page has no campaign ${campaign}`);
-	const section = html.slice(start, html.indexOf('</section>', start));
-	return Object.fromEntries([...section.matchAll(/<tr><th>([^<]*)<\/th><td[^>]*>([^<]*)<\/td><\/tr>/g)].map((m) => [pageText(m[1]).split(' / ')[0], pageText(m[2])]));
 }
 
 /** 500 rows: the 480 callable numbers in mixed forms, 10 that are no phone, 10 repeats; numeric cells. */

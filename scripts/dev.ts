@@ -94,7 +94,10 @@ async function importExamples(client: N8nClient, credential: { id: string; name:
 		}
 		let published = false;
 		let note = '';
-		if (/trigger/i.test(workflow.name) || workflow.nodes.some(isTriggerNode)) {
+		// The PostgreSQL campaign needs the user's own database: imported, left for them to publish.
+		const needsDatabase = workflow.nodes.some((node) => (node.credentials as Record<string, unknown> | undefined)?.postgres !== undefined);
+		if (needsDatabase) note = ' (not published: pick a Postgres credential, then publish)';
+		else if (/trigger/i.test(workflow.name) || workflow.nodes.some(isTriggerNode)) {
 			try {
 				await client.activateWorkflow(id);
 				published = true;

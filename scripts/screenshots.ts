@@ -136,7 +136,7 @@ const SHOTS: Shot[] = [
 			await poll(async () => ((await fetch(`${baseUrl}/form/esms-campaign`)).status === 200 ? true : undefined), { timeoutMs: 15_000, what: 'the campaign form' });
 			const phones = ['0912345671', '912345672', '+84 912 345 680', '0912345681', '12345', '0912345671'];
 			const csv = `phone,name\n${phones.map((phone, i) => `${phone},Khách ${i + 1}`).join('\n')}\n`;
-			await submitForm(`${baseUrl}/form/esms-campaign`, ['khuyen-mai-12', { name: 'khach-hang.csv', type: 'text/csv', content: csv }, 'phone', '1001', 'Not advertising (order confirmation, existing debt)']);
+			await submitForm(`${baseUrl}/form/esms-campaign`, ['khuyen-mai-12', { name: 'khach-hang.csv', type: 'text/csv', content: csv }, 'phone', '1001', '', '', 'Not advertising (order confirmation, existing debt)']);
 			const statusUrl = `${baseUrl}/webhook/esms-campaign-status`;
 			await poll(async () => (/Waiting for a result \/ Chờ kết quả<\/th><td[^>]*>0</.test(await (await fetch(statusUrl)).text()) ? true : undefined), {
 				timeoutMs: 60_000,

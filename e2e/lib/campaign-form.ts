@@ -63,8 +63,10 @@ export async function submitForm(formUrl: string, fields: Array<string | Uploade
 	statusUrl.pathname += '/n8n-execution-status';
 	const status = await poll(
 		async () => {
+			// As n8n's own form page polls: only these end the wait ("waiting" comes before
+			// "form-waiting" on n8n 1.x while the ending page's execution is being saved).
 			const state = (await (await fetch(statusUrl)).text()).trim();
-			return state === 'running' || state === 'new' ? undefined : state;
+			return ['form-waiting', 'canceled', 'crashed', 'error', 'success', 'null'].includes(state) ? state : undefined;
 		},
 		{ timeoutMs: 120_000, intervalMs: 300, what: 'the form execution to reach its ending page' },
 	);
@@ -114,4 +116,12 @@ export async function renderedStatusSection(url: string, campaign: string): Prom
 	} finally {
 		await browser.close();
 	}
+}
+
+/** One campaign's table on the status page: label (English part) → value. */
+export function statusSection(html: string, campaign: string): Record<string, string> {
+	const start = html.indexOf(`<section data-campaign="${campaign}">`);
+	if (start < 0) throw new Error(`the status page has no campaign ${campaign}`);
+	const section = html.slice(start, html.indexOf('</section>', start));
+	return Object.fromEntries([...section.matchAll(/<tr><th>([^<]*)<\/th><td[^>]*>([^<]*)<\/td><\/tr>/g)].map((m) => [pageText(m[1]).split(' / ')[0], pageText(m[2])]));
 }

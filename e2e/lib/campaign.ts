@@ -5,6 +5,15 @@ import type { N8nClient } from './n8n-client';
 export type ColumnType = 'string' | 'number' | 'boolean' | 'date';
 export type Row = Record<string, unknown> & { id: number };
 
+/** The ledger's and the do-not-call table's columns, as the docs tell an n8n 1.x user to create them. */
+export const LEDGER_COLUMNS: Array<[string, ColumnType]> = [
+	['campaign', 'string'], ['row', 'number'], ['phone', 'string'], ['status', 'string'], ['reason', 'string'],
+	['recordingId', 'string'], ['templateId', 'string'], ['variables', 'string'], ['requestId', 'string'], ['referenceId', 'string'], ['keyPressed', 'string'],
+	['durationSeconds', 'number'], ['price', 'number'], ['queuedAt', 'date'], ['dueAt', 'date'],
+	['placedAt', 'date'], ['resultAt', 'date'], ['resultSource', 'string'],
+];
+export const DO_NOT_CALL_COLUMNS: Array<[string, ColumnType]> = [['phone', 'string'], ['addedAt', 'date'], ['source', 'string'], ['referenceId', 'string']];
+
 /** The owner's personal project holds the tables the Data table node finds by name. */
 export class DataTables {
 	private constructor(

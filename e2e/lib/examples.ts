@@ -30,21 +30,27 @@ export function exampleFiles(): string[] {
 		.sort();
 }
 
-/** The example as the public API accepts it (name, nodes, connections, settings). */
+/**
+ * The example as the public API accepts it (name, nodes, connections, settings). `credentials`
+ * assigns credentials of other types by type, e.g. `{ postgres: … }` for the PostgreSQL campaign.
+ */
 export function loadExample(
 	file: string,
 	credential: Pick<CreatedCredential, 'id' | 'name'>,
 	baseUrl: string,
-	options: { callbackUrl?: string } = {},
+	options: { callbackUrl?: string; credentials?: Record<string, Pick<CreatedCredential, 'id' | 'name'>> } = {},
 ): WorkflowJson {
+	const assigned: Record<string, Pick<CreatedCredential, 'id' | 'name'>> = { ...options.credentials, [CREDENTIAL_TYPE]: credential };
 	let text = fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8');
 	if (options.callbackUrl) text = text.split(EXAMPLE_CALLBACK_PLACEHOLDER).join(options.callbackUrl);
 	const raw = JSON.parse(text.split(EXAMPLE_BASE_URL).join(baseUrl)) as WorkflowJson;
 	const nodes = raw.nodes.map((original) => {
 		const node = WEBHOOK_NODE_TYPES.includes(String(original.type)) && !original.webhookId ? { ...original, webhookId: randomUUID() } : original;
 		const credentials = node.credentials as Record<string, unknown> | undefined;
-		if (!credentials || !(CREDENTIAL_TYPE in credentials)) return node;
-		return { ...node, credentials: { ...credentials, [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } } };
+		const types = Object.keys(credentials ?? {}).filter((type) => type in assigned);
+		if (types.length === 0) return node;
+		const swapped = Object.fromEntries(types.map((type) => [type, { id: assigned[type].id, name: assigned[type].name }]));
+		return { ...node, credentials: { ...credentials, ...swapped } };
 	});
 	return { name: raw.name, nodes, connections: raw.connections, settings: raw.settings ?? {} };
 }

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { poll, Redactor } from './util';
+import { CREDENTIAL_TYPE } from './workflows';
 
 export interface Owner {
 	email: string;
@@ -145,8 +146,9 @@ export class N8nClient {
 
 	async createCredential(name: string, type: string, data: Record<string, unknown>): Promise<CreatedCredential> {
 		this.redactor.addFromCredentialData(data);
-		// n8n 1.x's public API requires this field for a credential type with `authenticate` (2.x does not).
-		const body = this.n8nVersion?.startsWith('1.') ? { allowedHttpRequestDomains: 'all', ...data } : data;
+		// n8n 1.x's public API requires this field for a credential type with `authenticate`, such as
+		// ours (2.x does not), and refuses it on the others (Postgres).
+		const body = this.n8nVersion?.startsWith('1.') && type === CREDENTIAL_TYPE ? { allowedHttpRequestDomains: 'all', ...data } : data;
 		const created = await this.api<CreatedCredential>('POST', '/api/v1/credentials', { name, type, data: body });
 		return { id: created.id, name: created.name, type: created.type };
 	}

@@ -116,6 +116,12 @@ export async function createDatabase(): Promise<string> {
 	return name;
 }
 
+/** One query on a database of this suite (n8n's own `pg` client), its rows. */
+export async function queryDatabase<T = Record<string, unknown>>(database: string, sql: string, params: unknown[] = []): Promise<T[]> {
+	if (!database.startsWith(DB_PREFIX)) throw new Error(`refusing to query ${database}: not a database of this suite`);
+	return await withPostgres(async (client) => (await client.query(sql, params)).rows as T[], database);
+}
+
 /** A workflow's static data as n8n saved it (the suite's own database), or null when it has none. */
 export async function savedStaticData(database: string, workflowId: string): Promise<Record<string, unknown> | null> {
 	if (!database.startsWith(DB_PREFIX)) throw new Error(`refusing to read ${database}: not a database of this suite`);

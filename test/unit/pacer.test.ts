@@ -184,6 +184,47 @@ describe('RequestPacer', () => {
 			await all;
 		});
 
+		/** Starts `count` waits at once; resolves with their start times once the timers got there. */
+		async function starts(pacer: RequestPacer, count: number, advanceMs: number): Promise<number[]> {
+			const times: number[] = [];
+			const waits = Array.from({ length: count }, () => pacer.wait().then((at) => times.push(at)));
+			await jest.advanceTimersByTimeAsync(advanceMs);
+			await Promise.all(waits);
+			return times;
+		}
+
+		test('time lost between two runs (a batch being written) is made up at 4 x the pace, never more than the pace in one window', async () => {
+			jest.setSystemTime(0);
+			const pacer = new RequestPacer(20, () => Date.now());
+			// Run 1: 10 starts, 51 ms apart (1,020 ms / 20), at 0 … 459 ms.
+			expect(await starts(pacer, 10, 500)).toEqual([0, 51, 102, 153, 204, 255, 306, 357, 408, 459]);
+			// Run 2 asks at 630 ms, 120 ms after its slot: the slots of 510, 561 and 612 ms go 12.75 ms
+			// apart, and the spacing run 1 left goes on (714 ms) as if nobody had paused.
+			jest.setSystemTime(630);
+			const made = await starts(pacer, 5, 200);
+			expect(made.map(Math.floor)).toEqual([630, 642, 655, 668, 714]);
+			const all = [0, 51, 102, 153, 204, 255, 306, 357, 408, 459, ...made];
+			for (const at of all) expect(all.filter((t) => t >= at && t < at + 1020).length).toBeLessThanOrEqual(20);
+		});
+
+		test('making up time never puts more starts in a window than the pace allows', async () => {
+			jest.setSystemTime(0);
+			const pacer = new RequestPacer(5, () => Date.now());
+			expect(await starts(pacer, 5, 900)).toEqual([0, 204, 408, 612, 816]);
+			// 680 ms behind at 1,700: four slots made up 51 ms apart, a fifth once 816 has left the
+			// window; the sixth only when the window since the first made-up start (1,700) is over.
+			jest.setSystemTime(1700);
+			expect(await starts(pacer, 6, 1200)).toEqual([1700, 1751, 1802, 1853, 1904, 2720]);
+		});
+
+		test('after a pause longer than the window the spacing starts afresh: no burst', async () => {
+			jest.setSystemTime(0);
+			const pacer = new RequestPacer(20, () => Date.now());
+			expect(await starts(pacer, 1, 10)).toEqual([0]);
+			jest.setSystemTime(5000);
+			expect(await starts(pacer, 3, 200)).toEqual([5000, 5051, 5102]);
+		});
+
 		test('after a 160 nothing starts before the oldest request eSMS accepted in the window is a second old', async () => {
 			const clock = { now: 0 };
 			const pacer = new RequestPacer(0, () => clock.now);

@@ -137,4 +137,61 @@ describe('Make Call from Template (MakeCallTemplate_V2)', () => {
 		]);
 		expect(h.sim.requestsTo(MAKE_TEMPLATE_CALL).map((r) => r.code)).toEqual(['104']);
 	});
+
+	describe('Variable List (all the variables as one list)', () => {
+		test.each([
+			['an array from an expression', '={{ [$json.name, $json.amount, ""] }}'],
+			['a JSON array as text', '={{ JSON.stringify([$json.name, $json.amount, ""]) }}'],
+		])('%s → the same VariableListStr as Variables', async (_label, variableList) => {
+			const { error } = await runEsms(templateParams({ additionalFields: { variableList } }), {
+				items: [{ phone: '0912345678', name: 'Trần Thị Bình', amount: 150000 }],
+			});
+			expect(error).toBeUndefined();
+			expect(h.sim.requestsTo(MAKE_TEMPLATE_CALL).map((r) => r.rawQuery)).toEqual([
+				`${KEYS_QS}&Phone=0912345678&TemplateId=2001` +
+					`&VariableListStr=Tr%E1%BA%A7n%20Th%E1%BB%8B%20B%C3%ACnh%7C%7C150000%7C%7C&RequestId=${rid(0)}`,
+			]);
+		});
+
+		test('an empty list sends no VariableListStr', async () => {
+			await runEsms(templateParams({ additionalFields: { variableList: '[]' } }), { items: [{ phone: '0912345678' }] });
+			expect(h.sim.requestsTo(MAKE_TEMPLATE_CALL)[0].rawQuery).toBe(
+				`${KEYS_QS}&Phone=0912345678&TemplateId=2001&RequestId=${rid(0)}`,
+			);
+		});
+
+		test.each([
+			['text that is not JSON', 'An, 20000', 'Item 1, field "Variable List": is not a list'],
+			['a JSON object', '{"name":"An"}', 'Item 1, field "Variable List": is not a list'],
+			['a number', '={{ 5 }}', 'Item 1, field "Variable List": is not a list'],
+			['a nested object', '={{ ["An", { "a": 1 }] }}', 'Item 1, field "Variable List": value 2 is not text or a number'],
+		])('%s is refused before sending', async (_label, variableList, message) => {
+			const { error } = await runEsms(templateParams({ additionalFields: { variableList } }), { items: [{ phone: '0912345678' }] });
+			expect([error?.message, error?.description]).toEqual([
+				message,
+				'Expected an array of values, e.g. {{ [$json.name, $json.amount] }}, or a JSON array as text.',
+			]);
+			expect(h.sim.requests).toHaveLength(0);
+		});
+
+		test('a value holding the separator is refused, naming the list', async () => {
+			const { error } = await runEsms(templateParams({ additionalFields: { variableList: '["a", "b||c"]' } }), {
+				items: [{ phone: '0912345678' }],
+			});
+			expect(error?.message).toBe('Item 1, field "Variable List (value 2)": contains "||"');
+			expect(h.sim.requests).toHaveLength(0);
+		});
+
+		test('both Variables and Variable List are refused before sending', async () => {
+			const { error } = await runEsms(
+				templateParams({ variables: variables('An'), additionalFields: { variableList: '["An"]' } }),
+				{ items: [{ phone: '0912345678' }] },
+			);
+			expect([error?.message, error?.description]).toEqual([
+				'Item 1, field "Variable List": is set as well as Variables',
+				'Expected one of the two, not both.',
+			]);
+			expect(h.sim.requests).toHaveLength(0);
+		});
+	});
 });

@@ -16,6 +16,13 @@ const WINDOW_MS = 1000;
  * timer or network jitter earns a 160 (and a lost slot) about half the time.
  */
 const EDGE_GUARD_MS = 20;
+/**
+ * The most time behind the even spacing that is made up, within the window's limit: a loop's
+ * pause between two batches. After a longer pause the spacing only starts again.
+ */
+const CATCH_UP_MS = 1000;
+/** Made-up starts go this many times faster than the pace, never all at once. */
+const CATCH_UP_SPEED = 4;
 /** Above the best known rate: +1 request/s for about every 5 s without a 160 (probing for more). */
 const RECOVERY = 0.2;
 /**
@@ -51,6 +58,9 @@ export class RequestPacer {
 
 	/** When the requests accepted in the last second were started. */
 	private acceptedStarts: number[] = [];
+
+	/** When the slots of the last window were handed out (oldest first). */
+	private startedAt: number[] = [];
 
 	/** The most requests started and accepted within one second in this run: a rate eSMS allows. */
 	private best = 0;
@@ -97,8 +107,19 @@ export class RequestPacer {
 		for (;;) {
 			const now = this.clock();
 			if (!Number.isFinite(this.pace)) return now;
-			const slot = Math.max(now, this.nextSlot);
-			this.nextSlot = slot + (WINDOW_MS + EDGE_GUARD_MS) / this.pace;
+			const interval = (WINDOW_MS + EDGE_GUARD_MS) / this.pace;
+			// Just behind the even spacing (a loop wrote its batch between two node runs): that time
+			// is made up, at a quarter interval apart (sent all at once, the last of them would reach
+			// eSMS later than it started, and a window there would hold one too many). No window
+			// ever holds more starts than the pace allows; after a pause (no start in the last
+			// window) the spacing starts afresh.
+			const freesAt = this.windowFreesAt(now);
+			const last = this.startedAt[this.startedAt.length - 1];
+			const behind = this.nextSlot < now && last !== undefined;
+			const nominal = behind ? Math.max(this.nextSlot, now - CATCH_UP_MS) : Math.max(now, this.nextSlot);
+			const slot = Math.max(now, nominal, freesAt, last === undefined ? -Infinity : last + interval / CATCH_UP_SPEED);
+			this.nextSlot = nominal + interval;
+			this.startedAt.push(slot);
 			if (slot <= now) return now;
 			const cuts = this.cuts;
 			await sleep(slot - now);
@@ -144,12 +165,23 @@ export class RequestPacer {
 			this.lastCutAt = now;
 			this.cuts++;
 			this.nextSlot = 0;
+			// Slots handed out for later are handed out again (their waiters queue at the new pace).
+			this.startedAt = this.startedAt.filter((time) => time <= now);
 		}
 		// eSMS frees a place when the oldest request it accepted in its window is a second old (our
 		// answer times are later than its arrival times, so this is not early). Sending before that
 		// (as the first unpaced burst would) only earns more 160s.
 		const freedAt = inWindow > 0 ? this.acceptedAt[0] + WINDOW_MS : now;
 		this.nextSlot = Math.max(this.nextSlot, freedAt, now + (WINDOW_MS + EDGE_GUARD_MS) / this.pace);
+	}
+
+	/** The earliest start that leaves at most `pace` starts in any window (edge guard included). */
+	private windowFreesAt(now: number): number {
+		const span = WINDOW_MS + EDGE_GUARD_MS;
+		while (this.startedAt.length > 0 && this.startedAt[0] <= now - span) this.startedAt.shift();
+		// Rounded up: at 5.6/s a window may hold 6 (a probe above the best known rate).
+		const capacity = Math.max(1, Math.ceil(this.pace));
+		return this.startedAt.length < capacity ? -Infinity : this.startedAt[this.startedAt.length - capacity] + span;
 	}
 
 	private forgetBefore(time: number): void {

@@ -70,6 +70,15 @@ const description: INodeProperties[] = [
 			requestIdField,
 			scheduleField,
 			{
+				displayName: 'Variable List',
+				name: 'variableList',
+				type: 'string',
+				default: '',
+				placeholder: '={{ [$json.name, $json.amount] }}',
+				description:
+					'All the variables at once, in script order: an expression returning an array, or a JSON array as text. Use it instead of Variables when the values come as a list (e.g. columns chosen in a form).',
+			},
+			{
 				displayName: 'Speed',
 				name: 'speed',
 				type: 'number',
@@ -89,7 +98,7 @@ const description: INodeProperties[] = [
 	},
 ];
 
-export function joinTemplateVariables(this: IExecuteFunctions, i: number, values: unknown[]): string {
+export function joinTemplateVariables(this: IExecuteFunctions, i: number, values: unknown[], field = 'Variables'): string {
 	return values
 		.map((value, position) => {
 			const text = value === undefined || value === null ? '' : String(value);
@@ -97,7 +106,7 @@ export function joinTemplateVariables(this: IExecuteFunctions, i: number, values
 				throw inputError(
 					this,
 					i,
-					`Variables (value ${position + 1})`,
+					`${field} (value ${position + 1})`,
 					`contains "${VARIABLE_SEPARATOR}"`,
 					`text without "${VARIABLE_SEPARATOR}" (eSMS uses it to separate the variables)`,
 				);
@@ -107,15 +116,42 @@ export function joinTemplateVariables(this: IExecuteFunctions, i: number, values
 		.join(VARIABLE_SEPARATOR);
 }
 
+const VARIABLE_LIST_EXPECTED = 'an array of values, e.g. {{ [$json.name, $json.amount] }}, or a JSON array as text';
+
+/** Variable List's values: an array from an expression, or the same as JSON text. */
+function variableListValues(this: IExecuteFunctions, i: number, value: unknown): unknown[] {
+	let list = value;
+	if (typeof value === 'string') {
+		try {
+			list = JSON.parse(value);
+		} catch {
+			throw inputError(this, i, 'Variable List', 'is not a list', VARIABLE_LIST_EXPECTED);
+		}
+	}
+	if (!Array.isArray(list)) throw inputError(this, i, 'Variable List', 'is not a list', VARIABLE_LIST_EXPECTED);
+	const nested = list.findIndex((entry) => entry !== null && typeof entry === 'object');
+	if (nested >= 0) {
+		throw inputError(this, i, 'Variable List', `value ${nested + 1} is not text or a number`, VARIABLE_LIST_EXPECTED);
+	}
+	return list;
+}
+
 export function buildTemplateCallParams(this: IExecuteFunctions, i: number, ctx: OperationContext): PreparedRequest {
 	const phone = requirePhone(this, i, 'Phone', this.getNodeParameter('phone', i));
 	const templateId = requireText(this, i, 'Template ID', this.getNodeParameter('templateId', i), 'the ID of a call script on account.esms.vn');
 	const params: IDataObject = { [PARAM.phone]: phone, [PARAM.templateId]: templateId };
 	const variables = this.getNodeParameter('variables.variable', i, []) as Array<{ value?: unknown }>;
-	if (variables.length > 0) {
-		params[PARAM.variableList] = joinTemplateVariables.call(this, i, variables.map((v) => v.value));
-	}
 	const fields = this.getNodeParameter('additionalFields', i, {}) as IDataObject;
+	let values = variables.map((v) => v.value);
+	let field = 'Variables';
+	if (!isBlank(fields.variableList)) {
+		if (variables.length > 0) {
+			throw inputError(this, i, 'Variable List', 'is set as well as Variables', 'one of the two, not both');
+		}
+		values = variableListValues.call(this, i, fields.variableList);
+		field = 'Variable List';
+	}
+	if (values.length > 0) params[PARAM.variableList] = joinTemplateVariables.call(this, i, values, field);
 	if (!isBlank(fields.voice)) {
 		const voice = String(fields.voice);
 		if (!(VOICES as readonly string[]).includes(voice)) {
