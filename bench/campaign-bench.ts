@@ -23,7 +23,7 @@ export async function benchCampaigns(campaigns = CAMPAIGNS): Promise<Row[]> {
 		const sim = new EsmsSimulator({ callDelayMs: 3_600_000, balance: 1e12, rateLimitPerSecond: perSecond });
 		await sim.start();
 		try {
-			const r = await runCampaign(sim, calls, {});
+			const r = await runCampaign(sim, calls, {}, `campaign pace, ${calls} at ${perSecond}/s`);
 			const ideal = calls / perSecond;
 			const ratio = r.elapsed / 1000 / ideal;
 			const met = ratio <= TARGET_RATIO && r.failed === 0 && r.placedTwice === 0 && r.notPlaced === 0;

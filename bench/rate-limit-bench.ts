@@ -13,6 +13,7 @@ import { MANUAL_TRIGGER_TYPE, chain, makeNode, registerCredentialTypes, runWorkf
 import { EsmsSimulator } from '../simulator/src';
 import { credentialsFor } from '../test/workflow/setup';
 import type { Row } from './engine-bench';
+import { progressEvery } from './progress';
 
 registerCredentialTypes([new EsmsApi()]);
 
@@ -29,24 +30,31 @@ export interface CampaignResult {
 }
 
 /** Runs `count` Make Call items (distinct phones) through the node in the engine; counts what eSMS saw. */
-export async function runCampaign(sim: EsmsSimulator, count: number, options: INodeParameters): Promise<CampaignResult> {
+export async function runCampaign(sim: EsmsSimulator, count: number, options: INodeParameters, label = 'rate limit'): Promise<CampaignResult> {
 	const items = Array.from({ length: count }, (_, i) => ({ phone: `0912${String(i).padStart(6, '0')}` }));
+	const placed = (): number => sim.requestsTo('MakeCallRecord_V2').filter((r) => r.code === '100').length;
+	const stopProgress = progressEvery(label, () => `${placed()} of ${count} placed`);
 	const start = performance.now();
-	const result = await runWorkflow({
-		nodes: [
-			makeNode('Start', MANUAL_TRIGGER_TYPE, { items }),
-			makeNode(
-				'Call',
-				'n8n-nodes-esms-voice.esmsVoice',
-				{ resource: 'call', operation: 'makeCall', phone: '={{ $json.phone }}', recordingId: '1001', additionalFields: {}, options },
-				// Continue On Fail, so a failed item is counted instead of stopping the campaign.
-				{ credentials: { esmsApi: { id: '1', name: 'eSMS' } }, onError: 'continueRegularOutput' },
-			),
-		],
-		connections: chain('Start', 'Call'),
-		nodeTypes: [new EsmsVoice()],
-		credentials: { esmsApi: credentialsFor(sim) },
-	});
+	let result: Awaited<ReturnType<typeof runWorkflow>>;
+	try {
+		result = await runWorkflow({
+			nodes: [
+				makeNode('Start', MANUAL_TRIGGER_TYPE, { items }),
+				makeNode(
+					'Call',
+					'n8n-nodes-esms-voice.esmsVoice',
+					{ resource: 'call', operation: 'makeCall', phone: '={{ $json.phone }}', recordingId: '1001', additionalFields: {}, options },
+					// Continue On Fail, so a failed item is counted instead of stopping the campaign.
+					{ credentials: { esmsApi: { id: '1', name: 'eSMS' } }, onError: 'continueRegularOutput' },
+				),
+			],
+			connections: chain('Start', 'Call'),
+			nodeTypes: [new EsmsVoice()],
+			credentials: { esmsApi: credentialsFor(sim) },
+		});
+	} finally {
+		stopProgress();
+	}
 	const elapsed = performance.now() - start;
 	if (result.error) throw new Error(`rate-limit workflow failed: ${result.error.message}`);
 	const out = result.outputOf('Call')[0];
@@ -73,7 +81,7 @@ export async function benchRateLimit(count = 1000, perSecond = 20): Promise<Row[
 		];
 		for (const [label, options] of settings) {
 			sim.reset();
-			const r = await runCampaign(sim, count, options);
+			const r = await runCampaign(sim, count, options, `rate limit, ${label}`);
 			const ratio = r.elapsed / ideal;
 			rows.push({
 				'node options': label,
