@@ -57,7 +57,6 @@ if (!pgUp && process.env.CI === 'true') throw new Error(`PostgreSQL does not ans
 	let client: N8nClient;
 	let database = '';
 	let workflow: WorkflowJson;
-	let workflowId = '';
 	let published: PublishedCampaign;
 
 	const sql = async <T = LedgerRow>(text: string, params: unknown[] = []): Promise<T[]> => await queryDatabase<T>(database, text, params);
@@ -103,7 +102,7 @@ if (!pgUp && process.env.CI === 'true') throw new Error(`PostgreSQL does not ans
 		expect(sweep.options.queryReplacement).toBe('={{ [ $now.minus({ minutes: 10 }).toISO() ] }}');
 		sweep.options.queryReplacement = '={{ [ $now.toISO() ] }}';
 		callingWindow(true)(workflow);
-		workflowId = await published.publish();
+		await published.publish();
 	}, 180_000);
 
 	afterAll(async () => {
@@ -178,7 +177,7 @@ if (!pgUp && process.env.CI === 'true') throw new Error(`PostgreSQL does not ans
 
 		await sql('ALTER TABLE esms_campaign_calls ADD CONSTRAINT e2e_refuse_writes CHECK ("campaign" <> \'full\') NOT VALID');
 		try {
-			const known = (await client.listExecutions(workflowId)).map((e) => e.id);
+			const known = (await client.listExecutions(published.workflowId())).map((e) => e.id);
 			await expect(upload('full', xlsxFile(['Phone'], [[913900001], [913900002]]))).rejects.toThrow('the form execution ended "error" before its ending page');
 			const [failed] = (await published.settled()).filter((e) => !known.includes(e.id));
 			const run = await client.getExecution(failed.id, true);

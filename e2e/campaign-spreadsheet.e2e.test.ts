@@ -60,7 +60,6 @@ describe('the one-import campaign from a spreadsheet (real n8n)', () => {
 	let client: N8nClient;
 	let tables: DataTables;
 	let workflow: WorkflowJson;
-	let workflowId = '';
 	let published: PublishedCampaign;
 	const tableIds = { ledger: '', doNotCall: '' };
 
@@ -139,7 +138,7 @@ describe('the one-import campaign from a spreadsheet (real n8n)', () => {
 			settings.jsonOutput = JSON.stringify({ ...JSON.parse(settings.jsonOutput), ledgerTableId: tableIds.ledger, doNotCallTableId: tableIds.doNotCall });
 			for (const name of ['Ledger table', 'Do-not-call table']) exampleNode(workflow, name).disabled = true;
 		}
-		workflowId = await published.publish();
+		await published.publish();
 	}, 180_000);
 
 	afterAll(async () => {
@@ -231,7 +230,7 @@ describe('the one-import campaign from a spreadsheet (real n8n)', () => {
 		try {
 			const before = sim.requestsTo(MAKE_CALL).length;
 			const rowsBefore = (await rows('ledger')).length;
-			const known = (await client.listExecutions(workflowId)).map((e) => e.id);
+			const known = (await client.listExecutions(published.workflowId())).map((e) => e.id);
 			await expect(upload('full', xlsxFile(['Phone'], [[912000777], [912000778]]))).rejects.toThrow('the form execution ended "error" before its ending page');
 			const [failed] = (await published.settled()).filter((e) => !known.includes(e.id));
 			const run = await client.getExecution(failed.id, true);

@@ -178,13 +178,19 @@ function postgresNode(source, spec) {
 	return node;
 }
 
-/** The claim's UPDATE … RETURNING gives one item {success: true} when it claimed nothing: only rows go on. */
+/**
+ * A Filter/If condition that lets only ledger rows through: an UPDATE … RETURNING that matched
+ * nothing gives one item {success: true} instead.
+ */
+const isLedgerRow = (id) => ({ id, leftValue: '={{ $json.id !== undefined }}', rightValue: '', operator: { type: 'boolean', operation: 'true', singleValue: true } });
+
+/** After the claim: only claimed rows go on. */
 function claimedRowsNode(position) {
 	return {
 		parameters: {
 			conditions: {
 				options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
-				conditions: [{ id: 'r1', leftValue: '={{ $json.id !== undefined }}', rightValue: '', operator: { type: 'boolean', operation: 'true', singleValue: true } }],
+				conditions: [isLedgerRow('r1')],
 				combinator: 'and',
 			},
 			options: {},
@@ -227,8 +233,8 @@ function buildVariant(source) {
 	const placement = node('Placement rows').parameters;
 	placement.jsCode = replaceOnce(placement.jsCode, 'const { id, createdAt, updatedAt, ...row } = claimed;', 'const { createdAt, updatedAt, ...row } = claimed;', 'Placement rows');
 	placement.jsCode = replaceOnce(placement.jsCode, 'Written as new rows in one go, then the claimed\n// rows are removed', 'Written back in one update of\n// the claimed rows by id', 'Placement rows');
-	// Record result's UPDATE … RETURNING gives one item {success: true} when the row was not placed any more.
-	node('Opted out?').parameters.conditions.conditions.push({ id: 'k2', leftValue: '={{ $json.id !== undefined }}', rightValue: '', operator: { type: 'boolean', operation: 'true', singleValue: true } });
+	// Record result updates nothing when the row was not placed any more: no opt-out then.
+	node('Opted out?').parameters.conditions.conditions.push(isLedgerRow('k2'));
 	const note = node('Note 01').parameters;
 	note.content = replaceOnce(note.content, '## eSMS voice campaign from a spreadsheet', '## eSMS voice campaign from a spreadsheet (PostgreSQL ledger)', 'Note 01');
 	note.content = replaceOnce(note.content, ' and *Get Status*.', ' and *Get Status*, and your **Postgres** credential in every Postgres node.', 'Note 01');

@@ -32,18 +32,18 @@ export class PublishedCampaign {
 		private readonly formUrl: () => string,
 	) {}
 
-	private workflowId(): string {
+	/** The published workflow's ID. */
+	workflowId(): string {
 		if (!this.publishedId) throw new Error('the campaign workflow is not published yet');
 		return this.publishedId;
 	}
 
-	/** Creates the workflow, publishes it and waits for its form; returns the workflow's ID. */
-	async publish(): Promise<string> {
+	/** Creates the workflow, publishes it and waits for its form. */
+	async publish(): Promise<void> {
 		const { id } = await this.client().createWorkflow(this.workflow);
 		await this.client().activateWorkflow(id);
 		this.publishedId = id;
 		await this.served();
-		return id;
 	}
 
 	/** Resolves once n8n serves the form (publishing finishes a moment after its answer). */
