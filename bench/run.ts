@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: every benchmark, one run, printed as tables (and written to bench/results.md).
- * Usage: npm run bench [-- --only bulk,overhead,intake,ratelimit,campaign,spreadsheet,ledger,package] [--items N] [--callbacks N]
+ * Usage: npm run bench [-- --only bulk,overhead,intake,ratelimit,campaign,spreadsheet,ledger,queue,queue-faults,package] [--items N] [--callbacks N]
+ *   [--queue-calls N] (the queue-mode campaign's calls; default 10000, at 100 requests/s)
  *   [--campaigns 1000@5,2000@20,5000@100] (calls@limit; default: those three)
  * With --only, the sections measured replace those of the same title in results.md; the others stay.
  */
@@ -13,10 +14,11 @@ import { benchBulk, benchOverhead, type Row } from './engine-bench';
 import { benchIntake } from './intake-bench';
 import { benchLedgerSize } from './ledger-size-bench';
 import { benchPackage } from './package-bench';
+import { benchQueueCampaign, benchQueueFaults } from './queue-bench';
 import { benchRateLimit } from './rate-limit-bench';
 import { benchSpreadsheetCampaign } from './spreadsheet-bench';
 
-const ALL = ['bulk', 'overhead', 'intake', 'ratelimit', 'campaign', 'spreadsheet', 'ledger', 'package'];
+const ALL = ['bulk', 'overhead', 'intake', 'ratelimit', 'campaign', 'spreadsheet', 'ledger', 'queue', 'queue-faults', 'package'];
 
 /** results.md split at its "### " titles: the preamble, then [title, text] in order. */
 function sectionsOf(text: string): { preamble: string; sections: Array<[string, string]> } {
@@ -76,6 +78,20 @@ async function main(): Promise<void> {
 		);
 	}
 	if (only.includes('ledger')) add('Ledger size: a finished call\'s row in a Data table, as n8n counts it against its cap', await benchLedgerSize());
+	const queueCallsArg = args.indexOf('--queue-calls');
+	const queueCalls = queueCallsArg >= 0 ? Number(args[queueCallsArg + 1]) : 10_000;
+	if (only.includes('queue')) {
+		add(
+			`Campaign at volume: ${queueCalls} calls, PostgreSQL ledger, simulator limited to 100 requests/s, n8n 2.41.1 queue mode vs one process`,
+			await benchQueueCampaign(queueCalls, 100),
+		);
+	}
+	if (only.includes('queue-faults')) {
+		add(
+			`Campaign at volume through faults: ${queueCalls} calls, PostgreSQL ledger, simulator limited to 100 requests/s, n8n 2.41.1 queue mode`,
+			await benchQueueFaults(queueCalls, 100),
+		);
+	}
 	if (only.includes('package')) add('Package', benchPackage());
 	const file = path.join(__dirname, 'results.md');
 	if (ALL.every((name) => only.includes(name)) || !fs.existsSync(file)) {

@@ -24,10 +24,13 @@ CREATE TABLE IF NOT EXISTS esms_campaign_calls (
   "createdAt" timestamptz NOT NULL DEFAULT now(),
   "updatedAt" timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX IF NOT EXISTS esms_campaign_calls_reference_id ON esms_campaign_calls ("referenceId");
-CREATE INDEX IF NOT EXISTS esms_campaign_calls_status_due_at ON esms_campaign_calls ("status", "dueAt");
-CREATE INDEX IF NOT EXISTS esms_campaign_calls_phone_due_at ON esms_campaign_calls ("phone", "dueAt");
-CREATE INDEX IF NOT EXISTS esms_campaign_calls_campaign ON esms_campaign_calls ("campaign");
+DO $indexes$ BEGIN
+  IF to_regclass('esms_campaign_calls_reference_id') IS NULL THEN CREATE INDEX IF NOT EXISTS esms_campaign_calls_reference_id ON esms_campaign_calls ("referenceId"); END IF;
+  IF to_regclass('esms_campaign_calls_request_id') IS NULL THEN CREATE INDEX IF NOT EXISTS esms_campaign_calls_request_id ON esms_campaign_calls ("requestId"); END IF;
+  IF to_regclass('esms_campaign_calls_status_due_at') IS NULL THEN CREATE INDEX IF NOT EXISTS esms_campaign_calls_status_due_at ON esms_campaign_calls ("status", "dueAt"); END IF;
+  IF to_regclass('esms_campaign_calls_phone_due_at') IS NULL THEN CREATE INDEX IF NOT EXISTS esms_campaign_calls_phone_due_at ON esms_campaign_calls ("phone", "dueAt"); END IF;
+  IF to_regclass('esms_campaign_calls_campaign') IS NULL THEN CREATE INDEX IF NOT EXISTS esms_campaign_calls_campaign ON esms_campaign_calls ("campaign"); END IF;
+END $indexes$;
 CREATE TABLE IF NOT EXISTS esms_do_not_call (
   "id" serial PRIMARY KEY,
   "phone" text UNIQUE,

@@ -159,14 +159,52 @@ if (!pgUp && process.env.CI === 'true') throw new Error(`PostgreSQL does not ans
 		expect(section.Answered.split(' ')[0]).toBe(String(answered.length));
 	}, 420_000);
 
-	test('the result statement wins once: two recorders of the same call at the same moment update it once', async () => {
-		const [row] = await sql('SELECT * FROM esms_campaign_calls WHERE "campaign" = $1 AND "status" = $2 LIMIT 1', ['tet', 'answered']);
-		await sql('UPDATE esms_campaign_calls SET "status" = \'placed\', "resultSource" = NULL WHERE "id" = $1', [row.id]);
+	test('the result statement wins once; a call whose placing execution died finds its row by request ID; stale claims are queued again', async () => {
+		const [row] = await sql('SELECT * FROM esms_campaign_calls WHERE "campaign" = $1 AND "status" = $2 ORDER BY "id" LIMIT 1', ['tet', 'answered']);
+		// As a worker killed between the call and Write placements leaves it: placing, no reference ID.
+		await sql('UPDATE esms_campaign_calls SET "status" = \'placing\', "referenceId" = NULL, "resultSource" = NULL WHERE "id" = $1', [row.id]);
 		const record = exampleNode(workflow, 'Record result').parameters as { query: string };
-		const params = [row.referenceId, 'answered', '1', 5, 850, new Date().toISOString()];
+		const params = [row.referenceId, 'answered', '1', 5, 850, new Date().toISOString(), row.requestId];
 		const [first, second] = await Promise.all([sql(record.query, params), sql(record.query, params)]);
 		expect(first.length + second.length).toBe(1);
-		expect((await sql('SELECT "status", "resultSource" FROM esms_campaign_calls WHERE "id" = $1', [row.id]))[0]).toEqual({ status: 'answered', resultSource: 'callback' });
+		expect((await sql('SELECT "status", "referenceId", "resultSource" FROM esms_campaign_calls WHERE "id" = $1', [row.id]))[0]).toEqual({
+			status: 'answered', referenceId: row.referenceId, resultSource: 'callback',
+		});
+
+		// A stale claim placed again while its first execution still ran: eSMS refused the second (124),
+		// which wrote the row first, without a reference ID; the first execution's write still fills it
+		// in, and a later write without one changes nothing.
+		const write = exampleNode(workflow, 'Write placements').parameters as { query: string };
+		await sql('UPDATE esms_campaign_calls SET "status" = \'placed\', "referenceId" = NULL WHERE "id" = $1', [row.id]);
+		const placement = (referenceId: string | null) => [JSON.stringify([{ id: row.id, status: 'placed', reason: '', referenceId, placedAt: new Date().toISOString(), dueAt: new Date().toISOString() }])];
+		await sql(write.query, placement(null));
+		await sql(write.query, placement(String(row.referenceId)));
+		await sql(write.query, placement(null));
+		expect((await sql('SELECT "status", "referenceId" FROM esms_campaign_calls WHERE "id" = $1', [row.id]))[0]).toEqual({ status: 'placed', referenceId: row.referenceId });
+		// Queued again as a stale claim before its first execution wrote it: that write still lands.
+		await sql('UPDATE esms_campaign_calls SET "status" = \'queued\', "referenceId" = NULL WHERE "id" = $1', [row.id]);
+		await sql(write.query, placement(String(row.referenceId)));
+		expect((await sql('SELECT "status", "referenceId" FROM esms_campaign_calls WHERE "id" = $1', [row.id]))[0]).toEqual({ status: 'placed', referenceId: row.referenceId });
+		await sql('UPDATE esms_campaign_calls SET "status" = \'answered\' WHERE "id" = $1', [row.id]);
+
+		const requeue = exampleNode(workflow, 'Requeue stale claims').parameters as { query: string };
+		const claimed = await sql('SELECT "id" FROM esms_campaign_calls WHERE "campaign" = $1 AND "status" = $2 ORDER BY "id" LIMIT 2', ['tet', 'noAnswer']);
+		const [staleTet, freshTet, staleEarlier] = [claimed[0], claimed[1], (await sql('SELECT "id" FROM esms_campaign_calls WHERE "campaign" = $1 ORDER BY "id" LIMIT 1', ['earlier']))[0]];
+		const stoppedMarker = (await sql('SELECT "id", "status" FROM esms_campaign_calls WHERE "campaign" = $1 ORDER BY "id" DESC LIMIT 1', ['earlier']))[0];
+		const saved = await sql('SELECT * FROM esms_campaign_calls WHERE "id" = ANY($1::int[])', [[staleTet.id, freshTet.id, staleEarlier.id, stoppedMarker.id]]);
+		try {
+			await sql('UPDATE esms_campaign_calls SET "status" = \'placing\', "updatedAt" = now() - interval \'11 minutes\' WHERE "id" = ANY($1::int[])', [[staleTet.id, staleEarlier.id]]);
+			await sql('UPDATE esms_campaign_calls SET "status" = \'placing\', "updatedAt" = now() WHERE "id" = $1', [freshTet.id]);
+			await sql('UPDATE esms_campaign_calls SET "status" = \'stopped\' WHERE "id" = $1', [stoppedMarker.id]);
+			await sql(requeue.query, [new Date(Date.now() - 10 * 60_000).toISOString()]);
+			const after = await sql('SELECT "id", "status", "reason" FROM esms_campaign_calls WHERE "id" = ANY($1::int[]) ORDER BY "id"', [[staleTet.id, freshTet.id, staleEarlier.id]]);
+			expect(after.map((r) => [r.id, r.status])).toEqual(
+				[[staleTet.id, 'queued'], [freshTet.id, 'placing'], [staleEarlier.id, 'stopped']].sort((a, b) => Number(a[0]) - Number(b[0])),
+			);
+			expect(after.find((r) => r.id === staleTet.id)!.reason).toMatch(/^claimed at \d{4}-\d\d-\d\d \d\d:\d\d by an execution that ended before writing its placements$/);
+		} finally {
+			for (const r of saved) await sql('UPDATE esms_campaign_calls SET "status" = $2, "reason" = $3 WHERE "id" = $1', [r.id, r.status, r.reason]);
+		}
 	}, 60_000);
 
 	test('the same file again within 24 hours calls nobody; a ledger that refuses writes calls nobody and says why', async () => {

@@ -25,7 +25,7 @@ const LEDGER_COLUMNS = {
 	placedAt: 'timestamptz', resultAt: 'timestamptz', resultSource: 'text',
 };
 const DO_NOT_CALL_COLUMNS = { phone: 'text UNIQUE', addedAt: 'timestamptz', source: 'text', referenceId: 'text' };
-const LEDGER_INDEXES = { reference_id: ['referenceId'], status_due_at: ['status', 'dueAt'], phone_due_at: ['phone', 'dueAt'], campaign: ['campaign'] };
+const LEDGER_INDEXES = { reference_id: ['referenceId'], request_id: ['requestId'], status_due_at: ['status', 'dueAt'], phone_due_at: ['phone', 'dueAt'], campaign: ['campaign'] };
 
 const quoted = (column) => `"${column}"`;
 const columnList = (columns) => Object.keys(columns).map(quoted).join(', ');
@@ -36,18 +36,33 @@ function createTable(table, columns) {
 	return `CREATE TABLE IF NOT EXISTS ${table} (\n  ${lines.join(',\n  ')}\n)`;
 }
 
+// Every execution runs this (its first node after the triggers). CREATE TABLE IF NOT EXISTS takes no
+// lock on an existing table, CREATE INDEX IF NOT EXISTS does (a share lock, which waits for every
+// write in progress and holds up the ones after it): an index is created only when missing.
+const createIndex = ([suffix, columns]) =>
+	`  IF to_regclass('${LEDGER}_${suffix}') IS NULL THEN CREATE INDEX IF NOT EXISTS ${LEDGER}_${suffix} ON ${LEDGER} (${columns.map(quoted).join(', ')}); END IF;`;
 const CREATE_SQL = [
 	createTable(LEDGER, LEDGER_COLUMNS),
-	...Object.entries(LEDGER_INDEXES).map(([suffix, columns]) => `CREATE INDEX IF NOT EXISTS ${LEDGER}_${suffix} ON ${LEDGER} (${columns.map(quoted).join(', ')})`),
+	`DO $indexes$ BEGIN\n${Object.entries(LEDGER_INDEXES).map(createIndex).join('\n')}\nEND $indexes$`,
 	createTable(DO_NOT_CALL, DO_NOT_CALL_COLUMNS),
 ].join(';\n') + ';';
 
 const STATUS = "$json.answered ? 'answered' : ($json.callStatus === 'noAnswer' ? 'noAnswer' : 'failed')";
+const RESULT_SET = `SET "status" = $2::text, "keyPressed" = $3::text, "durationSeconds" = $4::integer, "price" = $5::double precision,\n  "resultAt" = $6::timestamptz`;
+const RESULT_PARAMS = ['$json.referenceId ?? null', STATUS, "$json.keyPressed ?? ''", '$json.durationSeconds ?? 0', '$json.price ?? null', '$now.toISO()'];
 // Only a row still placed: of two workers recording the same call, the second updates nothing.
-const resultUpdate = (source) => ({
-	sql: `UPDATE ${LEDGER}\nSET "status" = $2::text, "keyPressed" = $3::text, "durationSeconds" = $4::integer, "price" = $5::double precision,\n  "resultAt" = $6::timestamptz, "resultSource" = '${source}', "updatedAt" = now()\nWHERE "referenceId" = $1::text AND "status" = 'placed'\nRETURNING *`,
-	params: ['$json.referenceId ?? null', STATUS, "$json.keyPressed ?? ''", '$json.durationSeconds ?? 0', '$json.price ?? null', '$now.toISO()'],
-});
+const sweptResultUpdate = {
+	sql: `UPDATE ${LEDGER}\n${RESULT_SET}, "resultSource" = 'sweep', "updatedAt" = now()\nWHERE "referenceId" = $1::text AND "status" = 'placed'\nRETURNING *`,
+	params: RESULT_PARAMS,
+};
+// A callback finds its row by the request ID in its URL, also a row whose placing execution died
+// before writing the reference ID (still placing, queued again, or stopped since); by the
+// reference ID a call placed before the URL carried it. Still one conditional statement.
+const callbackResultUpdate = {
+	sql: `UPDATE ${LEDGER}\n${RESULT_SET}, "referenceId" = $1::text, "resultSource" = 'callback', "updatedAt" = now()\n` +
+		`WHERE ("requestId" = $7::text AND "status" IN ('placing', 'placed', 'queued', 'stopped'))\n   OR ("referenceId" = $1::text AND "status" = 'placed')\nRETURNING *`,
+	params: [...RESULT_PARAMS, '$json.raw.RequestId ?? null'],
+};
 // The Data table upsert overwrites the columns it sets on a phone already listed.
 const doNotCallUpsert = (columns) => ({
 	sql: `INSERT INTO ${DO_NOT_CALL} (${columns.map(quoted).join(', ')})\nVALUES (${columns.map((c, i) => `$${i + 1}::${c === 'addedAt' ? 'timestamptz' : 'text'}`).join(', ')})\n` +
@@ -92,21 +107,24 @@ const QUERIES = {
 			`  AND ("templateId" IS NOT NULL AND "templateId" <> '') = $5::boolean\nRETURNING *`,
 		params: ['$execution.id', '$json.firstId', '$json.lastId', '$now.toISO()', '$json.template'],
 	},
-	// Only a row still placing: the claim's, by this execution.
+	// Only a row of the claim: still placing, or queued again (or stopped) as a stale claim while
+	// this execution still ran, or placed by the execution that took it then, without a reference
+	// ID (eSMS refused it, 124): whichever writes first, the row ends with the reference ID.
 	'Write placements': {
 		sql: `UPDATE ${LEDGER} AS c\nSET "status" = r."status", "reason" = r."reason", "referenceId" = r."referenceId", "placedAt" = r."placedAt", "dueAt" = r."dueAt", "updatedAt" = now()\n` +
-			`FROM jsonb_to_recordset($1::jsonb) AS r(${definitions(PLACEMENT_COLUMNS).join(', ')})\nWHERE c."id" = r."id" AND c."status" = 'placing'`,
+			`FROM jsonb_to_recordset($1::jsonb) AS r(${definitions(PLACEMENT_COLUMNS).join(', ')})\n` +
+			`WHERE c."id" = r."id" AND (c."status" IN ('placing', 'queued', 'stopped') OR (c."status" = 'placed' AND c."referenceId" IS NULL AND r."referenceId" IS NOT NULL))`,
 		params: ["JSON.stringify($('Placement rows').first().json.rows)"],
 		executeOnce: true,
 		position: [1900, 100],
 	},
-	'Record result': resultUpdate('callback'),
+	'Record result': callbackResultUpdate,
 	// The cut-off is one parameter: a test may swap this exact text for $now.toISO().
 	'Rows still placed': {
-		sql: `SELECT * FROM ${LEDGER} WHERE "status" = 'placed' AND "dueAt" < $1::timestamptz ORDER BY "id"`,
+		sql: `SELECT * FROM ${LEDGER} WHERE "status" = 'placed' AND "dueAt" < $1::timestamptz AND COALESCE("referenceId", '') <> '' ORDER BY "id"`,
 		params: ['$now.minus({ minutes: 10 }).toISO()'],
 	},
-	'Record swept result': resultUpdate('sweep'),
+	'Record swept result': sweptResultUpdate,
 	'Add to do-not-call': {
 		...doNotCallUpsert(['phone', 'addedAt', 'source', 'referenceId']),
 		params: ['$json.phone', '$now.toISO()', "'key ' + $json.keyPressed + ' in campaign ' + $json.campaign", '$json.referenceId ?? null'],
@@ -118,6 +136,18 @@ const QUERIES = {
 		params: ["$('Stop a campaign').first().json.body.campaign ?? null", "'stopped at ' + $now.setZone('Asia/Ho_Chi_Minh').toFormat('yyyy-MM-dd HH:mm') + ' (Vietnam time)'"],
 	},
 };
+// Only here: rows claimed by an execution that died (a worker killed) before writing its placements,
+// queued again (or stopped, with their campaign). Placed again under the same request ID, eSMS
+// refuses (124) the ones it had and places the others; their callbacks name their rows.
+const REQUEUE_STALE_CLAIMS = {
+	name: 'Requeue stale claims',
+	sql: `UPDATE ${LEDGER} AS c\nSET "status" = CASE WHEN EXISTS (SELECT 1 FROM ${LEDGER} s WHERE s."campaign" = c."campaign" AND s."status" = 'stopped') THEN 'stopped' ELSE 'queued' END,\n` +
+		`  "reason" = 'claimed at ' || to_char(c."updatedAt" AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI') || ' by an execution that ended before writing its placements', "updatedAt" = now()\n` +
+		`WHERE c."status" = 'placing' AND c."updatedAt" < $1::timestamptz`,
+	params: ['$now.minus({ minutes: 10 }).toISO()'],
+	position: [560, 40],
+};
+
 // Replaced by Create tables, by the one-statement writes, or needed only for tables found by ID (n8n 1.x).
 const DROPPED = ['Do-not-call table', 'Tables', 'Tables by ID?', 'Ledger rows', 'Ledger rows (by ID)', 'Write ledger rows (by ID)',
 	'Placements by ID?', 'Placements', 'Placements (by ID)', 'Write placements (by ID)', 'Remove claimed rows'];
@@ -130,8 +160,8 @@ const FINGERPRINTS = {
 	'Do-not-call numbers': '2048f7be3e67', 'Called in the last 24 hours': '3da2fff7f91d', 'Write ledger rows': '0d8dd9aad728',
 	'Write ledger rows (by ID)': 'ff4148b73d57', 'Queue the calls': '63309ba5c726', 'Queued rows due': '5c0e4d4e0bfa',
 	'Do-not-call now': '2048f7be3e67', 'Claim the batch': '0f9acd11c549', 'Write placements': '0d8dd9aad728',
-	'Write placements (by ID)': '0d8dd9aad728', 'Remove claimed rows': '52addedeb504', 'Record result': 'c3fb3eaff72b',
-	'Rows still placed': '30095fdcce3b', 'Record swept result': 'b5cc8d9fdc7e', 'Add to do-not-call': 'e0d59cbf919d',
+	'Write placements (by ID)': '0d8dd9aad728', 'Remove claimed rows': '52addedeb504', 'Record result': 'bf54a96a551d',
+	'Rows still placed': '13a62410fbbc', 'Record swept result': 'b5cc8d9fdc7e', 'Add to do-not-call': 'e0d59cbf919d',
 	'All rows': '2048f7be3e67', 'All opt-outs': '2048f7be3e67', 'Stop its queued calls': 'fc9d69c75255',
 };
 
@@ -223,6 +253,7 @@ function buildVariant(source) {
 		if (QUERIES[node.name]) nodes.push(postgresNode(node, QUERIES[node.name]));
 		else nodes.push(node);
 		if (node.name === 'Claim the batch') nodes.push(claimedRowsNode([1000, 260]));
+		if (node.name === 'Queued rows due') nodes.push(postgresNode(node, REQUEUE_STALE_CLAIMS));
 	}
 	const node = (name) => nodes.find((n) => n.name === name);
 	const settings = JSON.parse(node('Settings').parameters.jsonOutput);
@@ -252,6 +283,11 @@ function buildVariant(source) {
 	wire('Claimed rows', 'Template?');
 	wire('Placement rows', 'Write placements');
 	wire('Write placements', 'In batches');
+	// The schedule requeues stale claims before it reads the queued rows.
+	const scheduled = connections['Which trigger'].main[2];
+	if (scheduled[0]?.node !== 'Queued rows due') throw new Error('Which trigger: expected the schedule output to start with Queued rows due');
+	scheduled[0] = { node: REQUEUE_STALE_CLAIMS.name, type: 'main', index: 0 };
+	wire(REQUEUE_STALE_CLAIMS.name, 'Queued rows due');
 	const variant = { name: NAME, nodes, connections, settings: structuredClone(source.settings) };
 	checkVariant(variant);
 	return variant;

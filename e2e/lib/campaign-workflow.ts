@@ -46,9 +46,9 @@ export class PublishedCampaign {
 		await this.served();
 	}
 
-	/** Resolves once n8n serves the form (publishing finishes a moment after its answer). */
+	/** Resolves once n8n serves the form (publishing finishes a moment after its answer; webhook processors busy with callbacks answer slowly). */
 	async served(): Promise<void> {
-		await poll(async () => ((await fetch(this.formUrl())).status === 200 ? true : undefined), { timeoutMs: 15_000, intervalMs: 200, what: 'the form' });
+		await poll(async () => ((await fetch(this.formUrl())).status === 200 ? true : undefined), { timeoutMs: 60_000, intervalMs: 200, what: 'the form' });
 	}
 
 	/** Every execution of the workflow finished (none running or waiting). */
@@ -62,34 +62,42 @@ export class PublishedCampaign {
 		);
 	}
 
-	/** Changes the workflow's nodes (as a user editing it would) and publishes it again. */
-	async edit(change: (wf: WorkflowJson) => void): Promise<void> {
+	/**
+	 * Changes the workflow's nodes (as a user editing it would) and publishes it again; then waits
+	 * for the form, unless `waitForForm` is false (webhook processors swamped by callbacks may take
+	 * minutes to answer a form, while the schedule, on main, runs at once).
+	 */
+	async edit(change: (wf: WorkflowJson) => void, waitForForm = true): Promise<void> {
 		const client = this.client();
 		change(this.workflow);
 		await client.deactivateWorkflow(this.workflowId());
 		const { name, nodes, connections, settings } = this.workflow;
 		await client.api('PUT', `/api/v1/workflows/${this.workflowId()}`, { name, nodes, connections, settings: settings ?? {} });
 		await client.activateWorkflow(this.workflowId());
-		await this.served();
+		if (waitForForm) await this.served();
 	}
 
 	/**
 	 * Runs the schedule once (place due rows, sweep): a cron 15 s ahead; again if publishing took
-	 * longer than that (a slow machine), at most three times.
+	 * longer than that (a slow machine), at most three times. By default it counts the workflow's
+	 * executions and waits for them all to finish; a campaign at volume (thousands of callback
+	 * executions) gives `scheduleMark`, a number that grows when a scheduled run starts (its latest
+	 * execution's ID), and goes on while the run places its calls.
 	 */
-	async runScheduleOnce(): Promise<void> {
-		const known = (await this.client().listExecutions(this.workflowId())).map((e) => e.id);
+	async runScheduleOnce(options: { scheduleMark?: () => Promise<number>; settle?: boolean; graceMs?: number; waitForForm?: boolean } = {}): Promise<void> {
+		const count = options.scheduleMark ?? (async () => (await this.client().listExecutions(this.workflowId())).length);
+		const before = await count();
 		for (let attempt = 1; ; attempt++) {
 			const at = vietnamClock(Date.now() + 15_000);
 			await this.edit((wf) => {
 				(exampleNode(wf, 'Every 5 minutes').parameters as Record<string, unknown>).rule = {
 					interval: [{ field: 'cronExpression', expression: `${at.getUTCSeconds()} ${at.getUTCMinutes()} ${at.getUTCHours()} ${at.getUTCDate()} ${at.getUTCMonth() + 1} *` }],
 				};
-			});
+			}, options.waitForForm);
 			const due = at.getTime() - 7 * 3600e3;
 			try {
-				await poll(async () => ((await this.client().listExecutions(this.workflowId())).some((e) => !known.includes(e.id)) ? true : undefined), {
-					timeoutMs: Math.max(0, due - Date.now()) + 20_000,
+				await poll(async () => ((await count()) > before ? true : undefined), {
+					timeoutMs: Math.max(0, due - Date.now()) + (options.graceMs ?? 20_000),
 					what: 'the scheduled execution',
 				});
 				break;
@@ -97,7 +105,7 @@ export class PublishedCampaign {
 				if (attempt === 3 || Date.now() < due) throw error;
 			}
 		}
-		await this.settled();
+		if (options.settle !== false) await this.settled();
 	}
 }
 

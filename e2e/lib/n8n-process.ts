@@ -54,6 +54,8 @@ export interface N8nHandle {
 	waitForLog(pattern: RegExp, timeoutMs?: number): Promise<void>;
 	/** SIGTERM, then SIGKILL after `timeoutMs`; removes the temp user folder if it made one. */
 	stop(timeoutMs?: number): Promise<void>;
+	/** SIGKILL at once (n8n and its task runner), as a host that dies does: no graceful shutdown. */
+	kill(): Promise<void>;
 	/** The n8n version running, e.g. "2.41.1". */
 	n8nVersion: string;
 }
@@ -218,6 +220,15 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nHandle> {
 		if (ownFolder) fs.rmSync(userFolder, { recursive: true, force: true });
 	};
 
+	const kill = async (): Promise<void> => {
+		if (stopped) return;
+		stopped = true;
+		killGroup(child, 'SIGKILL');
+		await settlesWithin(exitPromise, 10_000);
+		await new Promise<void>((resolve) => logStream.end(resolve));
+		if (ownFolder) fs.rmSync(userFolder, { recursive: true, force: true });
+	};
+
 	const waitForLog = (pattern: RegExp, timeoutMs = 30_000): Promise<void> =>
 		poll(async () => (pattern.test(logs()) ? true : undefined), { timeoutMs, what: `n8n log ${pattern}` }).then(
 			() => undefined,
@@ -256,6 +267,7 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nHandle> {
 		logs,
 		waitForLog,
 		stop,
+		kill,
 		n8nVersion: runtime.n8nVersion,
 	};
 }

@@ -74,7 +74,7 @@ export class QueueInstance {
 	}
 
 	/** Creates the database, starts the router, main (which migrates the database), then the others. */
-	static async start(options: { workers?: 1 | 2 } = {}): Promise<QueueInstance> {
+	static async start(options: { workers?: 1 | 2; env?: Record<string, string> } = {}): Promise<QueueInstance> {
 		const roles: Role[] = options.workers === 2 ? ['main', 'worker', 'worker-2', 'webhook-1', 'webhook-2'] : [...ROLES];
 		const ports = {} as Record<Role, number>;
 		for (const role of roles) ports[role] = await freePort(Object.values(ports));
@@ -92,7 +92,7 @@ export class QueueInstance {
 				instance.installedFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'esms-queue-installed-'));
 				await installFromLocalRegistry(packageDir(), instance.installedFolder, path.join(E2E_TMP, `install-queue-${process.pid}`));
 			}
-			instance.env = sharedQueueEnv(instance.database, runId, randomBytes(24).toString('hex'), router.url);
+			instance.env = { ...sharedQueueEnv(instance.database, runId, randomBytes(24).toString('hex'), router.url), ...options.env };
 			await instance.startRole('main');
 			instance.client = new N8nClient(router.url);
 			await instance.client.setupOwner(E2E_OWNER);
@@ -151,6 +151,13 @@ export class QueueInstance {
 		this.processes.delete(role);
 		this.router.setInRotation(role, false);
 		await handle?.stop();
+	}
+
+	/** SIGKILLs the process at once (it stays in rotation: a load balancer notices only by failing to connect). */
+	async killRole(role: Role): Promise<void> {
+		const handle = this.processes.get(role);
+		this.processes.delete(role);
+		await handle?.kill();
 	}
 
 	async restartRole(role: Role): Promise<void> {

@@ -77,7 +77,7 @@ interface RedisClient {
 }
 
 /** A module from n8n's own install (pg, ioredis). */
-function n8nModule<T>(name: string): T {
+export function n8nModule<T>(name: string): T {
 	const requireFromN8n = createRequire(path.join(resolveRuntime().n8nDir, 'package.json'));
 	return requireFromN8n(name) as T;
 }

@@ -113,9 +113,10 @@ export class CallBook {
 		if (final) call.resultDelivery = 'sending';
 		for (let attempt = 1; attempt <= maxCallbackRetries + 1; attempt++) {
 			this.assertCurrent(generation);
+			const sentAt = Date.now();
 			const status = await sendCallback(url, this.inFlight);
 			this.assertCurrent(generation);
-			this.host.recordCallback({ url, status, attempt, referenceId: call.referenceId, sendStatus, time: Date.now() });
+			this.host.recordCallback({ url, status, attempt, referenceId: call.referenceId, sendStatus, sentAt, time: Date.now() });
 			// The receiver's URL may carry a token: log the outcome, never the URL.
 			this.host.log(`callback ${call.referenceId} SendStatus=${sendStatus} attempt ${attempt} -> ${status}`);
 			if (status === 200) {

@@ -106,6 +106,9 @@ export interface CallbackAttempt {
 	attempt: number;
 	referenceId: string;
 	sendStatus: number;
+	/** When the attempt was sent. */
+	sentAt: number;
+	/** When its answer (or error) came. */
 	time: number;
 }
 

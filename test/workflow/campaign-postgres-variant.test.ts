@@ -84,14 +84,19 @@ describe('the PostgreSQL variant of the campaign', () => {
 	test("docs/postgres-ledger.sql holds Create tables' statements", () => {
 		const statements = read(generator.SQL_FILE).split('\n').filter((line) => !line.startsWith('--')).join('\n').trim();
 		expect(statements).toBe(nodeOf(variant, 'Create tables').parameters.query);
-		expect(statements.match(/^CREATE (TABLE|INDEX) IF NOT EXISTS \w+/gm)).toEqual([
+		expect(statements.match(/CREATE (TABLE|INDEX) IF NOT EXISTS \w+/g)).toEqual([
 			'CREATE TABLE IF NOT EXISTS esms_campaign_calls',
 			'CREATE INDEX IF NOT EXISTS esms_campaign_calls_reference_id',
+			'CREATE INDEX IF NOT EXISTS esms_campaign_calls_request_id',
 			'CREATE INDEX IF NOT EXISTS esms_campaign_calls_status_due_at',
 			'CREATE INDEX IF NOT EXISTS esms_campaign_calls_phone_due_at',
 			'CREATE INDEX IF NOT EXISTS esms_campaign_calls_campaign',
 			'CREATE TABLE IF NOT EXISTS esms_do_not_call',
 		]);
+		// An index is created only when it is missing: CREATE INDEX takes a lock on the table even when it exists.
+		for (const [, index] of statements.matchAll(/CREATE INDEX IF NOT EXISTS (\w+)/g)) {
+			expect(statements).toContain(`IF to_regclass('${index}') IS NULL THEN CREATE INDEX IF NOT EXISTS ${index} ON`);
+		}
 	});
 
 	test('no Data table node, table lookup or table ID setting is left; every $() names a node', () => {
@@ -104,11 +109,11 @@ describe('the PostgreSQL variant of the campaign', () => {
 		expect(JSON.parse(nodeOf(variant, 'Settings').parameters.jsonOutput)).toEqual({ optOutKey: '9', callsPerBatch: 20, callsPerSecond: 0 });
 	});
 
-	test('the nodes: the Data table ones replaced, the table plumbing dropped, Claimed rows added', () => {
+	test('the nodes: the Data table ones replaced, the table plumbing dropped, Claimed rows and Requeue stale claims added', () => {
 		const dataTableNames = source.nodes.filter((n) => n.type === 'n8n-nodes-base.dataTable').map((n) => n.name);
 		const expected = source.nodes.map((n) => n.name).filter((name) => !DROPPED.includes(name));
-		expect(variant.nodes.map((n) => n.name).sort()).toEqual([...expected, 'Create tables', 'Claimed rows'].sort());
-		expect(postgresNodes.map((n) => n.name).sort()).toEqual([...dataTableNames.filter((name) => !DROPPED.includes(name)), 'Create tables'].sort());
+		expect(variant.nodes.map((n) => n.name).sort()).toEqual([...expected, 'Create tables', 'Claimed rows', 'Requeue stale claims'].sort());
+		expect(postgresNodes.map((n) => n.name).sort()).toEqual([...dataTableNames.filter((name) => !DROPPED.includes(name)), 'Create tables', 'Requeue stale claims'].sort());
 		const ids = variant.nodes.map((n) => (n as unknown as { id: string }).id);
 		expect(new Set(ids).size).toBe(ids.length);
 	});
@@ -151,7 +156,11 @@ describe('the PostgreSQL variant of the campaign', () => {
 		]).toEqual(['esms-campaign-pg', 'esms-campaign-pg-results', 'esms-campaign-pg-status', 'esms-campaign-pg-stop']);
 		const paths = new Set(JSON.stringify(variant.nodes).match(/esms-campaign[\w-]*/g));
 		expect([...paths].sort()).toEqual(['esms-campaign-pg', 'esms-campaign-pg-results', 'esms-campaign-pg-status', 'esms-campaign-pg-stop']);
-		expect(nodeOf(variant, 'Call').parameters.additionalFields.callbackUrl).toBe("={{ $execution.resumeUrl.split('/webhook-waiting/')[0] }}/webhook/esms-campaign-pg-results");
+		for (const call of ['Call', 'Call with template']) {
+			expect(nodeOf(variant, call).parameters.additionalFields.callbackUrl).toBe(
+				"={{ $execution.resumeUrl.split('/webhook-waiting/')[0] }}/webhook/esms-campaign-pg-results?requestId={{ encodeURIComponent($json.requestId) }}",
+			);
+		}
 	});
 
 	test('the rewiring around the dropped nodes', () => {
@@ -164,6 +173,9 @@ describe('the PostgreSQL variant of the campaign', () => {
 		expect(next('Claimed rows')).toEqual([['Template?']]);
 		expect(next('Placement rows')).toEqual([['Write placements']]);
 		expect(next('Write placements')).toEqual([['In batches']]);
+		// The schedule: stale claims queued again before the queued rows are read; the sweep beside it.
+		expect(next('Which trigger')[2]).toEqual(['Requeue stale claims', 'Rows still placed']);
+		expect(next('Requeue stale claims')).toEqual([['Queued rows due']]);
 	});
 
 	test('every Postgres node: Execute Query 2.6, the Postgres credential, and its flags', () => {
@@ -181,6 +193,7 @@ describe('the PostgreSQL variant of the campaign', () => {
 			'Write ledger rows': [true, false, ''],
 			'Queue the calls': [true, true, ''],
 			'Queued rows due': [true, false, ''],
+			'Requeue stale claims': [true, false, ''],
 			'Do-not-call now': [true, true, ''],
 			'Claim the batch': [true, false, ''],
 			'Write placements': [true, false, ''],
@@ -212,8 +225,9 @@ describe('the PostgreSQL variant of the campaign', () => {
 		if (replacement !== undefined) expect(replacement.indexOf('}}')).toBe(replacement.length - 2);
 	});
 
-	test("the sweep's cut-off is one parameter a test can swap", () => {
+	test("the sweep's and the stale claims' cut-offs are one parameter each a test can swap", () => {
 		expect(nodeOf(variant, 'Rows still placed').parameters.options.queryReplacement).toBe('={{ [ $now.minus({ minutes: 10 }).toISO() ] }}');
+		expect(nodeOf(variant, 'Requeue stale claims').parameters.options.queryReplacement).toBe('={{ [ $now.minus({ minutes: 10 }).toISO() ] }}');
 	});
 
 	test('a change to a Data table node stops the generation until its SQL is checked', () => {
