@@ -10,6 +10,7 @@ import { deliveryToken, SLOT_MS } from '../nodes/EsmsVoiceTrigger/deliveries';
 import { mapWithConcurrency } from '../nodes/EsmsVoice/actions/concurrency';
 import type { N8nClient } from '../e2e/lib/n8n-client';
 import { startInstance } from '../e2e/lib/shared';
+import { percentile } from '../e2e/lib/util';
 import type { Row } from './engine-bench';
 
 interface Burst {
@@ -44,11 +45,6 @@ async function fire(urls: string[], concurrency: number): Promise<Burst> {
 	const seconds = (performance.now() - start) / 1000;
 	agent.destroy();
 	return { seconds, latencies, non200 };
-}
-
-function percentile(values: number[], p: number): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 /**

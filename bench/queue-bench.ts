@@ -4,7 +4,7 @@
  * limited to R requests/s, in one run:
  * - on n8n 2.41.1's queue mode (main, 2 workers, 2 webhook processors behind a loopback balancer):
  *   placement wall time / (N/R), and results recorded from callbacks per second;
- * - the same campaign on one n8n process: its callbacks per second (the scale-out ratio);
+ * - the same campaign on one n8n process: results recorded from the same callbacks (the scale-out ratio);
  * - (section queue-faults) queue mode again with faults while it runs (the placing worker killed and started again, a
  *   webhook processor stopped while callbacks arrive, main restarted): calls placed twice, results
  *   lost after the sweep, results recorded twice — counted from the simulator's record.
@@ -57,7 +57,7 @@ function row(label: string, r: VolumeResult, ideal: number, extra: Row = {}): Ro
 const base = (calls: number, perSecond: number) => ({
 	calls,
 	perSecond,
-	// Batches of 5 s of calls: the loop's own time between batches is then a small part.
+	// Batches of 5 s of calls: the loop's own time between batches comes once per batch.
 	callsPerBatch: perSecond * 5,
 	callDelayMs: 20_000,
 	// n8n's PostgreSQL pool is 2 connections per process by default: callbacks at this rate wait for

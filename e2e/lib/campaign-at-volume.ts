@@ -9,10 +9,10 @@ import * as path from 'node:path';
 
 import { DEFAULT_API_KEY, DEFAULT_SECRET_KEY, EsmsSimulator } from '../../simulator/src';
 import { submitForm, XLSX_TYPE, xlsxFile } from './campaign-form';
-import { callingWindow, PublishedCampaign } from './campaign-workflow';
+import { callingWindow, ledgerStatusOf, PublishedCampaign } from './campaign-workflow';
 import { exampleNode, loadExample } from './examples';
 import { n8nModule, POSTGRES, queryDatabase } from './queue-services';
-import { poll, sleep } from './util';
+import { percentile, poll, sleep } from './util';
 import { deployQueueMode, deploySingleProcess, type Deployment } from './volume-deployments';
 import { CREDENTIAL_TYPE } from './workflows';
 
@@ -93,15 +93,6 @@ export function volumeList(calls: number): { phones: string[]; file: Buffer } {
 	const phones = Array.from({ length: calls }, (_, i) => `0913${String(i + 1).padStart(6, '0')}`);
 	return { phones, file: xlsxFile(['Phone', 'Name'], phones.map((phone, i) => [Number(phone.slice(1)), `Khach ${i + 1}`])) };
 }
-
-export function percentile(values: number[], p: number): number {
-	if (values.length === 0) return 0;
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-/** The status the ledger should hold for a simulated call. */
-const statusOf = (callStatus: string): string => (callStatus === 'ANSWERED' ? 'answered' : callStatus === 'NO ANSWER' ? 'noAnswer' : 'failed');
 
 export async function runCampaignAtVolume(run: VolumeRun, ledgerDatabase: string): Promise<VolumeResult> {
 	const { phones, file } = volumeList(run.calls);
@@ -188,8 +179,9 @@ export async function runCampaignAtVolume(run: VolumeRun, ledgerDatabase: string
 		let progress = { at: Date.now(), called: 0 };
 		await poll(async () => {
 			const open = await sql<{ n: string }>('SELECT count(*) AS n FROM esms_campaign_calls WHERE "status" IN (\'queued\', \'placing\')');
-			if (Number(open[0].n) === 0 && calledPhones() >= run.calls) return true;
-			if (calledPhones() > progress.called) progress = { at: Date.now(), called: calledPhones() };
+			const called = calledPhones();
+			if (Number(open[0].n) === 0 && called >= run.calls) return true;
+			if (called > progress.called) progress = { at: Date.now(), called };
 			else if (run.faults && Date.now() - progress.at > 60_000) {
 				run.log(`no call for 60 s with ${open[0].n} rows queued or placing: the schedule runs again`);
 				await published.runScheduleOnce({ scheduleMark, settle: false, graceMs: 90_000, waitForForm: false });
@@ -199,6 +191,7 @@ export async function runCampaignAtVolume(run: VolumeRun, ledgerDatabase: string
 		}, { timeoutMs: 1_800_000, intervalMs: 500, what: 'every row called' });
 		const calls = sim.placedCalls();
 		const acceptedAt = calls.map((c) => c.createdAt);
+		const lastAccepted = Math.max(...acceptedAt);
 		await poll(async () => (sim.summary().pending === 0 && sim.summary().callbacks.sending === 0 ? true : undefined), { timeoutMs: 600_000, what: 'every callback sent' });
 		let last = -1;
 		await poll(async () => {
@@ -211,8 +204,9 @@ export async function runCampaignAtVolume(run: VolumeRun, ledgerDatabase: string
 		// under its request ID, 124, has none: only its callback can record it).
 		const sweepable = async () =>
 			(await sql<{ n: string; newest: Date | null }>('SELECT count(*) AS n, max("placedAt") AS newest FROM esms_campaign_calls WHERE "status" = \'placed\' AND COALESCE("referenceId", \'\') <> \'\''))[0];
-		for (let sweep = 1; run.sweep && sweep <= 3 && Number((await sweepable()).n) > 0; sweep++) {
+		for (let sweep = 1; run.sweep && sweep <= 3; sweep++) {
 			const { n, newest } = await sweepable();
+			if (Number(n) === 0) break;
 			run.log(`${n} rows still placed: sweep ${sweep}`);
 			await sleep(Math.max(0, new Date(newest!).getTime() + (SWEEP_AFTER_S + 2) * 1000 - Date.now()));
 			await published.runScheduleOnce({ scheduleMark, settle: false, graceMs: 90_000, waitForForm: false });
@@ -225,7 +219,7 @@ export async function runCampaignAtVolume(run: VolumeRun, ledgerDatabase: string
 		let lost = run.calls - ledger.length;
 		for (const row of ledger) {
 			const call = callByPhone.get(row.phone);
-			const matches = call && row.referenceId === call.referenceId && row.status === statusOf(call.outcome.callStatus) && (row.keyPressed ?? '') === call.outcome.ivr;
+			const matches = call && row.referenceId === call.referenceId && row.status === ledgerStatusOf(call.outcome.callStatus) && (row.keyPressed ?? '') === call.outcome.ivr;
 			if (!matches) lost++;
 		}
 		const audit = await sql<{ rowId: number; source: string; at: Date }>('SELECT * FROM esms_results_audit ORDER BY "at"');
@@ -244,8 +238,8 @@ export async function runCampaignAtVolume(run: VolumeRun, ledgerDatabase: string
 		return {
 			callbackExecution: await callbackExecutionTimes(n8nDatabase, published.workflowId()),
 			uploadSeconds,
-			placementSeconds: (Math.max(...acceptedAt) - t0) / 1000,
-			callingSeconds: (Math.max(...acceptedAt) - Math.min(...acceptedAt)) / 1000,
+			placementSeconds: (lastAccepted - t0) / 1000,
+			callingSeconds: (lastAccepted - Math.min(...acceptedAt)) / 1000,
 			callbacksPerSecond: span > 0 ? byCallback.length / span : 0,
 			webhookAnswerMs: [percentile(answers, 50), percentile(answers, 95)],
 			resultLagSeconds: [percentile(lags, 50), percentile(lags, 95)],

@@ -109,6 +109,11 @@ export class PublishedCampaign {
 	}
 }
 
+/** The status a ledger row holds for a simulated call's outcome. */
+export function ledgerStatusOf(callStatus: string): string {
+	return callStatus === 'ANSWERED' ? 'answered' : callStatus === 'NO ANSWER' ? 'noAnswer' : 'failed';
+}
+
 /**
  * The simulator's calls of a campaign's ledger (by reference ID), after checking that nobody was
  * called twice (over every campaign so far) and that each row holds what the simulator did.
@@ -119,8 +124,7 @@ export function callsMatchingLedger(sim: EsmsSimulator, ledger: Array<Record<str
 	expect(new Set(called).size).toBe(called.length);
 	for (const call of calls) {
 		const row = ledger.find((r) => r.referenceId === call.referenceId)!;
-		const status = call.outcome.callStatus === 'ANSWERED' ? 'answered' : call.outcome.callStatus === 'NO ANSWER' ? 'noAnswer' : 'failed';
-		expect([row.phone, row.status, row.keyPressed || '']).toEqual([call.normalizedPhone, status, call.outcome.ivr]);
+		expect([row.phone, row.status, row.keyPressed || '']).toEqual([call.normalizedPhone, ledgerStatusOf(call.outcome.callStatus), call.outcome.ivr]);
 	}
 	return calls;
 }

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 
 import { N8nClient } from './n8n-client';
 import { startN8n, type N8nHandle } from './n8n-process';
-import { POSTGRES, REDIS, createDatabase, deleteRedisKeys, dropDatabase } from './queue-services';
+import { REDIS, createDatabase, deleteRedisKeys, dropDatabase, n8nPostgresEnv } from './queue-services';
 import { installFromLocalRegistry } from './install';
 import { E2E_OWNER, E2E_TMP, packageDir, packageSource } from './shared';
 import { freePort } from './util';
@@ -24,11 +24,7 @@ const COMMAND = { main: 'start', worker: 'worker', 'worker-2': 'worker', 'webhoo
 export function sharedQueueEnv(database: string, redisPrefix: string, encryptionKey: string, publicUrl: string): Record<string, string> {
 	return {
 		N8N_ENCRYPTION_KEY: encryptionKey,
-		DB_TYPE: 'postgresdb',
-		DB_POSTGRESDB_HOST: POSTGRES.host,
-		DB_POSTGRESDB_PORT: String(POSTGRES.port),
-		DB_POSTGRESDB_DATABASE: database,
-		DB_POSTGRESDB_USER: POSTGRES.user,
+		...n8nPostgresEnv(database),
 		EXECUTIONS_MODE: 'queue',
 		QUEUE_BULL_REDIS_HOST: REDIS.host,
 		QUEUE_BULL_REDIS_PORT: String(REDIS.port),

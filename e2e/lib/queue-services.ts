@@ -12,6 +12,17 @@ import { resolveRuntime } from './runtime';
 export const POSTGRES = { host: '127.0.0.1', port: 5432, user: 'postgres' } as const;
 export const REDIS = { host: '127.0.0.1', port: 6379 } as const;
 
+/** n8n's settings for keeping its own data in `database` on this PostgreSQL. */
+export function n8nPostgresEnv(database: string): Record<string, string> {
+	return {
+		DB_TYPE: 'postgresdb',
+		DB_POSTGRESDB_HOST: POSTGRES.host,
+		DB_POSTGRESDB_PORT: String(POSTGRES.port),
+		DB_POSTGRESDB_DATABASE: database,
+		DB_POSTGRESDB_USER: POSTGRES.user,
+	};
+}
+
 /** Names of the suite's databases: `esms_e2e_queue_<pid of the test process>_<random>`. */
 const DB_PREFIX = 'esms_e2e_queue_';
 

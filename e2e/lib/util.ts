@@ -33,6 +33,13 @@ export const vietnamClock = (ms: number): Date => new Date(ms + 7 * 3_600_000);
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The p-th percentile (nearest rank below) of `values`; 0 when there are none. */
+export function percentile(values: number[], p: number): number {
+	if (values.length === 0) return 0;
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
 /** Whether `promise` settled within `ms` (the timer is cleared either way, so nothing lingers). */
 export async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
 	let timer: NodeJS.Timeout | undefined;

@@ -2,7 +2,7 @@
 // 2 workers, 2 webhook processors behind the loopback balancer) and one n8n process.
 import type { N8nClient } from './n8n-client';
 import { QueueInstance } from './queue-mode';
-import { createDatabase, dropDatabase, POSTGRES } from './queue-services';
+import { createDatabase, dropDatabase, n8nPostgresEnv } from './queue-services';
 import { startInstance } from './shared';
 
 export interface Deployment {
@@ -28,14 +28,7 @@ export async function deploySingleProcess(env: Record<string, string> = {}): Pro
 	try {
 		const { handle, client } = await startInstance({
 			line: '2',
-			env: {
-				DB_TYPE: 'postgresdb',
-				DB_POSTGRESDB_HOST: POSTGRES.host,
-				DB_POSTGRESDB_PORT: String(POSTGRES.port),
-				DB_POSTGRESDB_DATABASE: database,
-				DB_POSTGRESDB_USER: POSTGRES.user,
-				...env,
-			},
+			env: { ...n8nPostgresEnv(database), ...env },
 		});
 		const close = async (): Promise<void> => {
 			await handle.stop();
